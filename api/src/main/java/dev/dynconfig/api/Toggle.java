@@ -1,0 +1,37 @@
+package dev.dynconfig.api;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Guards a method with a boolean feature flag. While the flag is on, the method's own body runs;
+ * while it is off, the {@link #otherwise()} method of the same class runs instead (same parameter
+ * types, compatible return type, same static-ness), or, for a {@code void} method without {@code
+ * otherwise}, nothing runs.
+ *
+ * <p>Under the dynconfig agent the method is rewritten once, at class load; later flag changes take
+ * effect on the next call. A refused annotation is logged once and the method keeps its original
+ * behaviour. Without the agent the annotation has no effect.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Toggle {
+  /** The flag key. */
+  String flag();
+
+  /**
+   * Name of the method that runs while the flag is off. Required for non-void methods; empty means
+   * "do nothing" for void methods.
+   */
+  String otherwise() default "";
+
+  /**
+   * The value used while no source defines the flag, so that annotating a method never silently
+   * switches it off unless you ask for it.
+   */
+  boolean defaultValue() default false;
+}

@@ -1,0 +1,29 @@
+package dev.dynconfig.rules;
+
+/**
+ * The data a rule reads with {@code var}. Lookups must not allocate: implementations return values
+ * they already hold.
+ */
+public interface RuleData {
+
+  /** Returned by {@link #get} for a name that is not present (distinct from a present null). */
+  Object MISSING =
+      new Object() {
+        @Override
+        public String toString() {
+          return "MISSING";
+        }
+      };
+
+  /**
+   * The value of a top-level name ({@code targetingKey}, {@code userId}, a custom attribute, {@code
+   * $flagd} …) or {@link #MISSING}. Nested paths ({@code "user.plan"}) are resolved by the rule.
+   */
+  Object get(String name);
+
+  /** The key of the flag being evaluated ({@code $flagd.flagKey}, {@code fractional}'s seed). */
+  String flagKey();
+
+  /** The bucketing key (user id, else session id), or {@code null}. */
+  String targetingKey();
+}
