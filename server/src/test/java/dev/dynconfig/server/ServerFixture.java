@@ -14,7 +14,10 @@ final class ServerFixture {
   static final String READ = "read-secret";
   static final String ADMIN = "admin-secret";
   static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private ServerFixture() {}
 
@@ -32,6 +35,16 @@ final class ServerFixture {
   static HttpResponse<String> send(
       DynconfigServer s, String method, String path, String token, String body)
       throws IOException, InterruptedException {
+    return send(HTTP, s, method, path, token, body);
+  }
+
+  /**
+   * With a given client: tests that restart the server use a fresh one per request, because the JDK
+   * client may hand a request to a pooled connection of the previous server process.
+   */
+  static HttpResponse<String> send(
+      HttpClient client, DynconfigServer s, String method, String path, String token, String body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
             .timeout(Duration.ofSeconds(10))
@@ -43,7 +56,7 @@ final class ServerFixture {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Waits (bounded) until the condition holds; the test fails with {@code what} otherwise. */

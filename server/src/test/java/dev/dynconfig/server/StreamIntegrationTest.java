@@ -3,7 +3,6 @@ package dev.dynconfig.server;
 import static dev.dynconfig.server.ServerFixture.ADMIN;
 import static dev.dynconfig.server.ServerFixture.READ;
 import static dev.dynconfig.server.ServerFixture.await;
-import static dev.dynconfig.server.ServerFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
@@ -69,8 +68,13 @@ class StreamIntegrationTest {
   }
 
   void put(String key, int rollout) throws Exception {
+    put(ServerFixture.HTTP, key, rollout);
+  }
+
+  void put(java.net.http.HttpClient client, String key, int rollout) throws Exception {
     assertThat(
-            send(
+            ServerFixture.send(
+                    client,
                     server,
                     "PUT",
                     "/v1/admin/flags/" + key,
@@ -167,15 +171,20 @@ class StreamIntegrationTest {
     }
     int n = 0;
     for (int round = 0; round < 3; round++) {
+      java.net.http.HttpClient client =
+          java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1)
+              .build();
       for (int i = 0; i < 5; i++) {
-        put("k" + (n++), n % 100);
+        put(client, "k" + (n++), n % 100);
       }
       server.close();
       put_offline_is_impossible();
       server = ServerFixture.builder(dir.resolve("flags.json")).port(port).build().start();
     }
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     for (int i = 0; i < 5; i++) {
-      put("k" + (n++), n % 100);
+      put(client, "k" + (n++), n % 100);
     }
     long last = server.version();
     for (RecordingSink s : sinks) {
