@@ -73,6 +73,19 @@ public record RemoteSettings(
         .withTrustCertificates(trust == null || trust.isBlank() ? null : Path.of(trust));
   }
 
+  public RemoteSettings withUrl(URI u) {
+    return new RemoteSettings(
+        u,
+        token,
+        pollingInterval,
+        retry,
+        cache,
+        trustCertificates,
+        maxDocumentBytes,
+        requestTimeout,
+        readIdleTimeout);
+  }
+
   public RemoteSettings withPollingInterval(Duration d) {
     return new RemoteSettings(
         url,
