@@ -67,6 +67,9 @@ public class OpenFeatureFlagdEval extends EvalBenchmark {
             FlagdOptions.builder()
                 .resolverType(Config.Resolver.FILE)
                 .offlineFlagSourcePath(file.toString())
+                // The deadline also bounds initialization (default 1 s): on a loaded 2-core
+                // machine loading and schema-validating the file can take longer than that.
+                .deadline(30_000)
                 .build());
     api = OpenFeatureAPI.getInstance();
     api.setProviderAndWait(DOMAIN, provider);
