@@ -53,6 +53,11 @@ public class DynconfigEval extends EvalBenchmark {
     config.close();
   }
 
+  /** The engine under test, for {@link DynconfigPrebuiltContextEval}. */
+  DynamicConfig config() {
+    return config;
+  }
+
   private static EvaluationContext context(int i) {
     return EvaluationContext.of(Users.id(i), null, null, null, Map.of("plan", Users.plan(i)));
   }
