@@ -83,8 +83,12 @@ class FileSourceTest {
         .startsWith(file.toAbsolutePath() + ": $: is not valid JSON");
     assertThat(config.isFlagEnabled("f", EvaluationContext.empty())).isTrue();
     Files.writeString(file, doc(false));
-    await(() -> !config.isFlagEnabled("f", EvaluationContext.empty()), "the fixed file is applied");
-    assertThat(config.getState().lastError()).isNull();
+    // The snapshot swaps just before the state is updated; wait for both.
+    await(
+        () ->
+            !config.isFlagEnabled("f", EvaluationContext.empty())
+                && config.getState().lastError() == null,
+        "the fixed file is applied and the error cleared");
   }
 
   @Test
