@@ -775,7 +775,7 @@ final class Nodes {
       this.bucketBy = bucketBy;
       this.variants = variants;
       this.weights = weights;
-      boolean bad = malformed || variants.length + (bucketBy != null ? 1 : 0) < 2;
+      boolean bad = malformed || variants.length == 0;
       long[] cum = null;
       long sum = 0;
       if (!bad && allConstant(weights)) {
