@@ -50,6 +50,10 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] args) {
+    // The CLI's output is its result; keep slf4j-simple (if present) from adding INFO lines.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(run(args, System.out, System.err));
   }
 
