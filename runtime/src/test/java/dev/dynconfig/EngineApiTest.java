@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dynconfig.engine.EngineIntrospection;
 import dev.dynconfig.source.SourceSink.OfferResult;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,19 +259,6 @@ class EngineApiTest {
         .hasMessageContaining("flags[0].key: 1 must be a non-empty string")
         .hasMessageEndingWith("(fallback=throw)");
     c.shutdown();
-  }
-
-  @Test
-  void initialize_withRemoteSource_saysItIsNotAvailableYet() {
-    DynamicConfig c =
-        DynamicConfig.create(
-            DynamicConfigOptions.builder()
-                .source(SourceKind.REMOTE)
-                .url(URI.create("http://localhost:1/v1/flags"))
-                .build());
-    assertThatThrownBy(c::initialize)
-        .isInstanceOf(DynamicConfigException.class)
-        .hasMessageContaining("not available");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Reason;
+import dev.dynconfig.SourceKind;
 import dev.dynconfig.Subscription;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.document.Document;
@@ -21,6 +22,7 @@ import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.document.Json;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.SourceSink;
+import dev.dynconfig.sync.RemoteSources;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -522,13 +524,21 @@ public final class Engine implements SourceSink, EngineIntrospection {
               this.source = null;
               throw new DynamicConfigException(message + " (fallback=throw)");
             case CACHE:
+              if (isNetworkSource()) {
+                // The server could not be reached in time: serve the offline cache if it is
+                // younger than cacheDuration (the outcome says which, for the log).
+                RemoteSources.CacheOutcome cached = RemoteSources.offerCache(options, this);
+                LOG.warn(
+                    "{}\n{}; the live document is applied as soon as the server answers.",
+                    message,
+                    cached.message());
+                break;
+              }
+              warnCodeDefaults(message);
+              break;
             case DEFAULT:
             default:
-              LOG.warn(
-                  "{}\nStarting on code defaults (fallback={}); the document is applied as soon as"
-                      + " a valid one arrives.",
-                  message,
-                  options.fallback().name().toLowerCase(java.util.Locale.ROOT));
+              warnCodeDefaults(message);
           }
         }
       }
@@ -544,11 +554,23 @@ public final class Engine implements SourceSink, EngineIntrospection {
     }
   }
 
+  private boolean isNetworkSource() {
+    return options.source() == SourceKind.REMOTE || options.source() == SourceKind.WEBSOCKET;
+  }
+
+  private void warnCodeDefaults(String message) {
+    LOG.warn(
+        "{}\nStarting on code defaults (fallback={}); the document is applied as soon as"
+            + " a valid one arrives.",
+        message,
+        options.fallback().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   private void awaitFirstDocument(ConfigSource src) {
     if (hasDocument() || options.initTimeout().isZero()) {
       return;
     }
-    if (options.source() == dev.dynconfig.SourceKind.FILE) {
+    if (options.source() == SourceKind.FILE) {
       return; // the file source reads synchronously in start()
     }
     try {

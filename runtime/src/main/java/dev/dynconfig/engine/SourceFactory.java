@@ -4,7 +4,7 @@ import dev.dynconfig.DynamicConfigException;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.FileSource;
-import java.util.Locale;
+import dev.dynconfig.sync.RemoteSources;
 
 /** Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. */
 final class SourceFactory {
@@ -19,14 +19,8 @@ final class SourceFactory {
         return new FileSource(options.file());
       case REMOTE:
       case WEBSOCKET:
-        // Network sources (HTTP polling with ETag, the WebSocket stream with polling fallback and
-        // the offline cache) plug in here.
-        throw new DynamicConfigException(
-            "source="
-                + options.source().name().toLowerCase(Locale.ROOT)
-                + " ("
-                + options.url()
-                + ") is not available in this build yet; use source=file with a local flag file");
+        // HTTP polling with ETag, or the WebSocket stream with polling as its fallback.
+        return RemoteSources.create(options);
       default:
         throw new DynamicConfigException("unknown source kind " + options.source());
     }
