@@ -36,18 +36,12 @@ final class CompiledTest {
     this.definition = t;
     this.definitionTree = tree;
     this.variants = t.variants().toArray(new TestVariant[0]);
-    this.cumulativeThresholds = new long[variants.length];
-    double sum = 0;
-    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
-    for (int i = 0; i < variants.length; i++) {
-      Double share = t.allocation().get(variants[i].id());
-      if (share != null) {
-        // Sum exactly so 33.3 + 33.3 + 33.4 is 100, not 100.00000000000001.
-        exact = exact.add(java.math.BigDecimal.valueOf(share));
-      }
-      sum = exact.doubleValue();
-      cumulativeThresholds[i] = Bucketing.rolloutThreshold(Math.min(100.0, sum));
+    List<Double> shares = new java.util.ArrayList<>();
+    for (TestVariant v : variants) {
+      shares.add(t.allocation().getOrDefault(v.id(), 0.0));
     }
+    // Exact running sums (33.3 + 33.3 + 33.4 is 100), shared with the rules' bucketing.
+    this.cumulativeThresholds = Bucketing.allocationThresholds(shares);
     this.running = "running".equals(t.status());
     this.startMillis = t.startDate() == null ? Long.MIN_VALUE : t.startDate().toEpochMilli();
     this.endMillis = t.endDate() == null ? Long.MAX_VALUE : t.endDate().toEpochMilli();
@@ -62,7 +56,7 @@ final class CompiledTest {
   /**
    * The index of the variant assigned to {@code bucketingKey}, or one of the negative reason codes.
    *
-   * @param nowMillis supplier of the time, read only when the test has a window
+   * @param clock read only when the test has a window
    */
   int assign(String bucketingKey, String environment, java.time.Clock clock) {
     if (!running) {
@@ -83,13 +77,8 @@ final class CompiledTest {
     if (bucketingKey == null) {
       return NO_BUCKETING_KEY;
     }
-    long h = Bucketing.hash(definition.id(), bucketingKey);
-    for (int i = 0; i < cumulativeThresholds.length; i++) {
-      if (h < cumulativeThresholds[i]) {
-        return i;
-      }
-    }
-    return NOT_ALLOCATED;
+    int i = Bucketing.assign(Bucketing.hash(definition.id(), bucketingKey), cumulativeThresholds);
+    return i >= 0 ? i : NOT_ALLOCATED;
   }
 
   static String explain(int code) {
