@@ -13,6 +13,8 @@ import java.util.TreeMap;
 
 /** {@code dev.dynconfig:type=DynamicConfig}. */
 final class DynamicConfigBean implements DynamicConfigMXBean {
+  private static final java.util.Set<String> KEYS =
+      java.util.Set.of("userId", "sessionId", "environment", "userRole", "targetingKey");
   private final DynamicConfig config;
 
   DynamicConfigBean(DynamicConfig config) {
@@ -175,6 +177,10 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
       String name = String.valueOf(e.getKey());
       Object value = e.getValue();
       String text = value instanceof String s ? s : null;
+      if (text == null && value != null && KEYS.contains(name)) {
+        throw new IllegalArgumentException(
+            "context: " + name + " must be a string, got " + Json.render(value));
+      }
       switch (name) {
         case "userId" -> b.userId(text);
         case "sessionId" -> b.sessionId(text);

@@ -251,6 +251,11 @@ class JmxRegistrationTest {
         .cause()
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("JSON object");
+    assertThatThrownBy(
+            () -> invoke("evaluate", new Object[] {"premium-only", "{\"userId\":5}"}, sig))
+        .cause()
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("userId must be a string");
   }
 
   @Test
