@@ -11,9 +11,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -124,14 +126,51 @@ class RemoteJmxForkedJvmTest {
     assertThat(child.exitValue()).isZero();
   }
 
-  private void start(int port, Path flags) throws IOException {
+  @Test
+  void authenticatedOperator_isNamedInTheAuditLog() throws Exception {
+    Path flags = dir.resolve("flags.json");
+    Files.writeString(flags, DOC, StandardCharsets.UTF_8);
+    // The JDK refuses a password file that others can read.
+    Path password = dir.resolve("jmxremote.password");
+    Files.writeString(password, "operator s3cret\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+    Path access = dir.resolve("jmxremote.access");
+    Files.writeString(access, "operator readwrite\n", StandardCharsets.UTF_8);
+    int port = freePort();
+    start(
+        port,
+        flags,
+        "-Dcom.sun.management.jmxremote.authenticate=true",
+        "-Dcom.sun.management.jmxremote.password.file=" + password,
+        "-Dcom.sun.management.jmxremote.access.file=" + access);
+    await(() -> out.contains("READY"), "the app to start");
+    MBeanServerConnection jmx =
+        connect(port, Map.of(JMXConnector.CREDENTIALS, new String[] {"operator", "s3cret"}));
+
+    jmx.setAttribute(JmxRegistration.flagName("new-dashboard"), new Attribute("Override", "true"));
+
+    assertThat(eval("new-dashboard")).isTrue();
+    await(
+        () ->
+            err.stream()
+                .anyMatch(
+                    l ->
+                        l.contains("JMX override of flag 'new-dashboard'")
+                            && l.contains("principal: operator")),
+        "an audit line naming the operator");
+  }
+
+  private void start(int port, Path flags, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("-Dcom.sun.management.jmxremote.port=" + port);
     cmd.add("-Dcom.sun.management.jmxremote.rmi.port=" + port);
-    cmd.add("-Dcom.sun.management.jmxremote.authenticate=false");
+    if (extra.length == 0) {
+      cmd.add("-Dcom.sun.management.jmxremote.authenticate=false");
+    }
+    cmd.addAll(List.of(extra));
     cmd.add("-Dcom.sun.management.jmxremote.ssl=false");
     cmd.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
     cmd.add("-Djava.rmi.server.hostname=127.0.0.1");
@@ -144,12 +183,16 @@ class RemoteJmxForkedJvmTest {
   }
 
   private MBeanServerConnection connect(int port) throws Exception {
+    return connect(port, Map.of());
+  }
+
+  private MBeanServerConnection connect(int port, Map<String, ?> env) throws Exception {
     JMXServiceURL url =
         new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       try {
-        connector = JMXConnectorFactory.connect(url);
+        connector = JMXConnectorFactory.connect(url, env);
         return connector.getMBeanServerConnection();
       } catch (IOException e) {
         if (System.nanoTime() > deadline || !child.isAlive()) {
