@@ -29,6 +29,8 @@ public final class DynamicConfig implements AutoCloseable {
   private static volatile DynamicConfig instance;
 
   private final Engine engine;
+  private final Object jmxLock = new Object();
+  private AutoCloseable jmx; // guarded by jmxLock; the MBeans while registered
 
   private DynamicConfig(DynamicConfigOptions options) {
     this.engine = new Engine(options);
@@ -65,15 +67,48 @@ public final class DynamicConfig implements AutoCloseable {
   }
 
   /**
-   * Loads the first document from the source and starts watching it. Idempotent. When no valid
-   * document can be loaded, {@code fallback=default|cache} starts on code defaults (logged) and
-   * keeps watching; {@code fallback=throw} throws.
+   * Loads the first document from the source and starts watching it, and registers the JMX MBeans
+   * when {@link DynamicConfigOptions#registerJmx()} is set. Idempotent. When no valid document can
+   * be loaded, {@code fallback=default|cache} starts on code defaults (logged) and keeps watching;
+   * {@code fallback=throw} throws.
    *
    * @throws DynamicConfigException with {@code fallback=throw} and no valid document, or when the
    *     source kind is not available
    */
   public void initialize() {
     engine.initialize();
+    if (engine.options().registerJmx()) {
+      startJmx();
+    }
+  }
+
+  private void startJmx() {
+    synchronized (jmxLock) {
+      if (jmx != null) {
+        return;
+      }
+      try {
+        // Referenced only here, so java.management is needed only when JMX is asked for.
+        jmx = dev.dynconfig.jmx.JmxRegistration.start(this);
+      } catch (LinkageError e) {
+        org.slf4j.LoggerFactory.getLogger("dev.dynconfig.jmx")
+            .warn("JMX is not available in this JVM (java.management missing?); no MBeans", e);
+      }
+    }
+  }
+
+  private void stopJmx() {
+    synchronized (jmxLock) {
+      if (jmx != null) {
+        try {
+          jmx.close();
+        } catch (Exception | LinkageError e) {
+          org.slf4j.LoggerFactory.getLogger("dev.dynconfig.jmx")
+              .warn("Unregistering the dynconfig MBeans failed", e);
+        }
+        jmx = null;
+      }
+    }
   }
 
   /**
@@ -246,10 +281,12 @@ public final class DynamicConfig implements AutoCloseable {
   }
 
   /**
-   * Stops the source and its threads. Evaluation keeps serving the last snapshot. Shutting down the
-   * process-wide instance lets {@link #get(DynamicConfigOptions)} create a new one.
+   * Stops the source and its threads and unregisters the JMX MBeans. Evaluation keeps serving the
+   * last snapshot. Shutting down the process-wide instance lets {@link #get(DynamicConfigOptions)}
+   * create a new one.
    */
   public void shutdown() {
+    stopJmx();
     engine.shutdown();
     synchronized (SINGLETON_LOCK) {
       if (instance == this) {
