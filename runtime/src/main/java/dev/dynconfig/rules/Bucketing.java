@@ -1,5 +1,9 @@
 package dev.dynconfig.rules;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+
 /**
  * Deterministic bucketing shared with flagd: {@code h = MurmurHash3_x86_32(UTF-8(key +
  * bucketingKey), seed 0)} as an unsigned 32-bit number. A user is inside a p% rollout iff {@code h
@@ -8,19 +12,187 @@ package dev.dynconfig.rules;
 public final class Bucketing {
   private Bucketing() {}
 
+  /** 2^32: the number of distinct hash values. */
+  static final long HASH_SPACE = 1L << 32;
+
+  private static final BigDecimal HASH_SPACE_DECIMAL = BigDecimal.valueOf(HASH_SPACE);
+  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+  private static final int C1 = 0xcc9e2d51;
+  private static final int C2 = 0x1b873593;
+
   /**
    * The unsigned hash of {@code key + bucketingKey} (no separator), computed without building the
    * concatenated string or its bytes.
    */
   public static long hash(String key, String bucketingKey) {
-    throw new UnsupportedOperationException("TODO(rules)");
+    // The two strings are streamed as one UTF-16 sequence (a high surrogate at the end of key pairs
+    // with a low surrogate at the start of bucketingKey, exactly as in the concatenated string),
+    // and
+    // their UTF-8 bytes are packed little-endian into 4-byte MurmurHash3 blocks as they are
+    // produced.
+    int keyLength = key.length();
+    int total = keyLength + bucketingKey.length();
+    int h = 0;
+    int block = 0;
+    int filled = 0; // bytes in the pending block
+    int byteCount = 0;
+    for (int i = 0; i < total; i++) {
+      char c = i < keyLength ? key.charAt(i) : bucketingKey.charAt(i - keyLength);
+      int cp;
+      if (c < 0x80) {
+        cp = c;
+      } else if (Character.isHighSurrogate(c) && i + 1 < total) {
+        char next = i + 1 < keyLength ? key.charAt(i + 1) : bucketingKey.charAt(i + 1 - keyLength);
+        if (Character.isLowSurrogate(next)) {
+          cp = Character.toCodePoint(c, next);
+          i++;
+        } else {
+          cp = '?';
+        }
+      } else if (Character.isSurrogate(c)) {
+        cp = '?'; // String.getBytes(UTF_8) replaces an unpaired surrogate with '?'
+      } else {
+        cp = c;
+      }
+      int n; // number of UTF-8 bytes of cp
+      int b0;
+      if (cp < 0x80) {
+        n = 1;
+        b0 = cp;
+      } else if (cp < 0x800) {
+        n = 2;
+        b0 = 0xc0 | (cp >>> 6);
+      } else if (cp < 0x10000) {
+        n = 3;
+        b0 = 0xe0 | (cp >>> 12);
+      } else {
+        n = 4;
+        b0 = 0xf0 | (cp >>> 18);
+      }
+      for (int k = 0; k < n; k++) {
+        int b = k == 0 ? b0 : 0x80 | ((cp >>> (6 * (n - 1 - k))) & 0x3f);
+        block |= (b & 0xff) << (filled << 3);
+        if (++filled == 4) {
+          h = mixBlock(h, block);
+          block = 0;
+          filled = 0;
+        }
+      }
+      byteCount += n;
+    }
+    if (filled > 0) {
+      int k1 = block * C1;
+      k1 = Integer.rotateLeft(k1, 15);
+      k1 *= C2;
+      h ^= k1;
+    }
+    h ^= byteCount;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h & 0xffffffffL;
+  }
+
+  private static int mixBlock(int h, int k) {
+    k *= C1;
+    k = Integer.rotateLeft(k, 15);
+    k *= C2;
+    h ^= k;
+    h = Integer.rotateLeft(h, 13);
+    return h * 5 + 0xe6546b64;
   }
 
   /**
    * The exclusive upper bound of hashes inside a {@code percent}% rollout, {@code ceil(percent/100
-   * × 2^32)}, computed exactly once at load time.
+   * × 2^32)}, computed exactly once at load time. Values below 0 give 0 (nobody), above 100 give
+   * 2^32 (everybody).
+   *
+   * @throws IllegalArgumentException when percent is NaN
    */
   public static long rolloutThreshold(double percent) {
-    throw new UnsupportedOperationException("TODO(rules)");
+    if (Double.isNaN(percent)) {
+      throw new IllegalArgumentException("rollout percentage is NaN");
+    }
+    if (percent <= 0) {
+      return 0;
+    }
+    if (percent >= 100) {
+      return HASH_SPACE;
+    }
+    // BigDecimal.valueOf uses the shortest decimal that round-trips, i.e. what the document said.
+    return threshold(BigDecimal.valueOf(percent));
+  }
+
+  /**
+   * Precomputes A/B assignment thresholds for allocations (percentages, integer or decimal) in
+   * document order: {@code thresholds[i] = ceil(runningSum_i / 100 × 2^32)}, so that {@link
+   * #assign} is a handful of integer compares.
+   *
+   * @throws IllegalArgumentException for a null, negative, NaN or infinite allocation
+   */
+  public static long[] allocationThresholds(List<? extends Number> allocations) {
+    long[] thresholds = new long[allocations.size()];
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int i = 0; i < thresholds.length; i++) {
+      BigDecimal allocation = exact(allocations.get(i), i);
+      sum = sum.add(allocation);
+      thresholds[i] = threshold(sum);
+    }
+    return thresholds;
+  }
+
+  /**
+   * The index of the variant a hash is assigned to, or -1 when the hash lies at or beyond the total
+   * allocation (not in the test). Equivalent to: the first variant whose running allocation sum
+   * exceeds {@code h / 2^32 × 100}, compared exactly ({@code h × 100 < sum × 2^32}).
+   */
+  public static int assign(long hash, long[] thresholds) {
+    for (int i = 0; i < thresholds.length; i++) {
+      if (hash < thresholds[i]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** ceil(percent / 100 × 2^32), exact; for integer h, {@code h < result ⟺ h × 100 < p × 2^32}. */
+  private static long threshold(BigDecimal percent) {
+    if (percent.signum() <= 0) {
+      return 0;
+    }
+    BigDecimal scaled = percent.multiply(HASH_SPACE_DECIMAL).divide(HUNDRED);
+    BigDecimal ceiling = scaled.setScale(0, RoundingMode.CEILING);
+    // Anything past 2^32 admits every hash; clamp so callers never see overflowing values.
+    return ceiling.compareTo(HASH_SPACE_DECIMAL) >= 0 ? HASH_SPACE : ceiling.longValueExact();
+  }
+
+  private static BigDecimal exact(Number n, int index) {
+    if (n == null) {
+      throw new IllegalArgumentException("allocation[" + index + "] is null");
+    }
+    BigDecimal d;
+    if (n instanceof BigDecimal) {
+      d = (BigDecimal) n;
+    } else if (n instanceof java.math.BigInteger) {
+      d = new BigDecimal((java.math.BigInteger) n);
+    } else if (n instanceof Long
+        || n instanceof Integer
+        || n instanceof Short
+        || n instanceof Byte) {
+      d = BigDecimal.valueOf(n.longValue());
+    } else {
+      double v = n.doubleValue();
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("allocation[" + index + "] is " + v);
+      }
+      d = BigDecimal.valueOf(v);
+    }
+    if (d.signum() < 0) {
+      throw new IllegalArgumentException("allocation[" + index + "] is negative: " + n);
+    }
+    return d;
   }
 }

@@ -26,4 +26,13 @@ public interface RuleData {
 
   /** The bucketing key (user id, else session id), or {@code null}. */
   String targetingKey();
+
+  /**
+   * The whole data as a JsonLogic value, for {@code {"var": ""}} at top level (rare; may allocate).
+   * The default is a read-only map view that answers lookups through {@link #get} but cannot list
+   * its names; implementations that can should return a full map.
+   */
+  default Object asJson() {
+    return new RuleDataView(this);
+  }
 }

@@ -1,0 +1,44 @@
+package dev.dynconfig.rules;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A compiled rule: the root node plus whether it needs a loop budget. */
+final class CompiledRule implements Rule {
+  private static final Logger LOG = LoggerFactory.getLogger(CompiledRule.class);
+
+  private final Node root;
+  private final boolean hasLoops;
+  private final String path;
+
+  CompiledRule(Node root, boolean hasLoops, String path) {
+    this.root = root;
+    this.hasLoops = hasLoops;
+    this.path = path;
+  }
+
+  @Override
+  public Object evaluate(RuleData data) {
+    try {
+      Object v = root.eval(data, data, hasLoops ? new Budget() : null);
+      return v == Js.UNDEFINED ? null : v;
+    } catch (Abort e) {
+      // flagd semantics: an operator error makes the targeting yield null (the default variant).
+      return null;
+    } catch (RuntimeException | StackOverflowError e) {
+      // Never throw into application code: a bug or a hostile RuleData ends as "no match".
+      LOG.warn("rule at {} failed to evaluate; treating it as null", path, e);
+      return null;
+    }
+  }
+
+  @Override
+  public boolean test(RuleData data) {
+    return Js.truthy(evaluate(data));
+  }
+
+  @Override
+  public String toString() {
+    return "Rule(" + path + ")";
+  }
+}
