@@ -7,6 +7,14 @@ import org.slf4j.LoggerFactory;
 final class CompiledRule implements Rule {
   private static final Logger LOG = LoggerFactory.getLogger(CompiledRule.class);
 
+  /** Evaluations that failed with an unexpected exception (a bug); 0 in a healthy system. */
+  private static final java.util.concurrent.atomic.AtomicLong UNEXPECTED =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  static long unexpectedFailures() {
+    return UNEXPECTED.get();
+  }
+
   private final Node root;
   private final boolean hasLoops;
   private final String path;
@@ -27,6 +35,7 @@ final class CompiledRule implements Rule {
       return null;
     } catch (RuntimeException | StackOverflowError e) {
       // Never throw into application code: a bug or a hostile RuleData ends as "no match".
+      UNEXPECTED.incrementAndGet();
       LOG.warn("rule at {} failed to evaluate; treating it as null", path, e);
       return null;
     }

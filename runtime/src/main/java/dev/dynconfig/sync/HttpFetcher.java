@@ -1,0 +1,137 @@
+package dev.dynconfig.sync;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One-shot {@code GET} with {@code If-None-Match} over Netty, on the shared client loop. Netty
+ * rather than {@code java.net.http}: the WebSocket client needs Netty anyway, so polling shares its
+ * thread, its TLS set-up (trust file, protocols) and its size limits, and the agent does not depend
+ * on the {@code java.net.http} module being in the runtime image.
+ */
+final class HttpFetcher {
+  /** A response: status, ETag (or null) and body. */
+  record Response(int status, String etag, byte[] body) {}
+
+  private final EventLoopGroup loop;
+  private final SslContext ssl;
+  private final String token;
+  private final int maxBytes;
+  private final Duration timeout;
+
+  HttpFetcher(EventLoopGroup loop, SslContext ssl, String token, int maxBytes, Duration timeout) {
+    this.loop = loop;
+    this.ssl = ssl;
+    this.token = token;
+    this.maxBytes = maxBytes;
+    this.timeout = timeout;
+  }
+
+  CompletableFuture<Response> get(URI uri, String ifNoneMatch) {
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    String host = uri.getHost();
+    int port = ClientTls.port(uri);
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                    }
+                    ch.pipeline()
+                        .addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(maxBytes))
+                        .addLast(
+                            new SimpleChannelInboundHandler<FullHttpResponse>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpResponse res) {
+                                result.complete(
+                                    new Response(
+                                        res.status().code(),
+                                        res.headers().get(HttpHeaderNames.ETAG),
+                                        ByteBufUtil.getBytes(res.content())));
+                                ctx.close();
+                              }
+
+                              @Override
+                              public void channelInactive(ChannelHandlerContext ctx) {
+                                result.completeExceptionally(new ClosedChannelException());
+                              }
+
+                              @Override
+                              public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+                                result.completeExceptionally(t);
+                                ctx.close();
+                              }
+                            });
+                  }
+                });
+    b.connect(host, port)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                result.completeExceptionally(
+                    new IOException(
+                        "cannot connect to " + host + ":" + port + ": " + f.cause(), f.cause()));
+                return;
+              }
+              Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+              String path =
+                  uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+              if (uri.getRawQuery() != null) {
+                path += "?" + uri.getRawQuery();
+              }
+              FullHttpRequest req =
+                  new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+              req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
+              req.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+              req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+              if (token != null) {
+                req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+              }
+              if (ifNoneMatch != null) {
+                req.headers().set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
+              }
+              ch.writeAndFlush(req)
+                  .addListener(
+                      w -> {
+                        if (!w.isSuccess()) {
+                          result.completeExceptionally(w.cause());
+                          ch.close();
+                        }
+                      });
+            });
+    return result;
+  }
+}

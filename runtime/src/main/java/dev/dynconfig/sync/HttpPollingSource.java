@@ -1,0 +1,100 @@
+package dev.dynconfig.sync;
+
+import dev.dynconfig.ConnectionStatus;
+import dev.dynconfig.source.ConfigSource;
+import dev.dynconfig.source.SourceSink;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code source=remote}: polls {@code GET /v1/flags} with {@code If-None-Match} every {@code
+ * pollingInterval}; a changed document is offered to the engine (never one older than already
+ * offered) and saved to the offline cache once applied.
+ */
+public final class HttpPollingSource implements ConfigSource {
+  private static final Logger log = LoggerFactory.getLogger(HttpPollingSource.class);
+
+  private final RemoteSettings settings;
+  private EventLoopGroup loop;
+  private Poller poller;
+  private boolean closed;
+
+  public HttpPollingSource(RemoteSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public synchronized void start(SourceSink sink) {
+    if (poller != null || closed) {
+      return;
+    }
+    VersionGate gate = new VersionGate(sink, settings.cache());
+    SslContext ssl;
+    try {
+      ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
+    } catch (IOException e) {
+      log.error("{}", e.getMessage());
+      gate.status(ConnectionStatus.ERROR, e.getMessage());
+      return;
+    }
+    loop = ClientLoop.acquire();
+    HttpFetcher fetcher =
+        new HttpFetcher(
+            loop, ssl, settings.token(), settings.maxDocumentBytes(), settings.requestTimeout());
+    poller =
+        new Poller(
+            loop.next(),
+            fetcher,
+            settings.url(),
+            gate,
+            settings.pollingInterval(),
+            settings.retry(),
+            true);
+    gate.status(ConnectionStatus.CONNECTING, null);
+    poller.start(Duration.ZERO);
+  }
+
+  @Override
+  public void refresh() {
+    Poller p;
+    synchronized (this) {
+      p = poller;
+    }
+    if (p == null) {
+      return;
+    }
+    if (loop.next().inEventLoop()) {
+      p.pollOnce(); // called from a callback on our own thread: waiting would deadlock
+      return;
+    }
+    try {
+      p.pollOnce().get(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // Already reported through the sink's status.
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "remote:" + settings.url();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (poller != null) {
+      poller.stop();
+      ClientLoop.release(loop);
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package dev.dynconfig.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynconfig.ConnectionStatus;
+import dev.dynconfig.source.ConfigSource;
+import dev.dynconfig.source.SourceSink;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code source=websocket}: holds a WebSocket to the server's {@code /v1/stream}, resuming from the
+ * version it holds, and offers every snapshot in version order. The server pings; a server silent
+ * for {@code readIdleTimeout} counts as gone. Reconnects with {@link Backoff}; after {@code
+ * retry.maxAttempts} consecutive failures the status is {@code error} (with the last error) and
+ * retries go on at about {@code maxDelay}. While the socket is down, {@code GET /v1/flags} is
+ * polled at {@code pollingInterval}.
+ */
+public final class WebSocketSource implements ConfigSource {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketSource.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final RemoteSettings settings;
+  private final URI flagsUrl;
+  private final Backoff backoff;
+  private EventLoopGroup group;
+  private EventLoop loop;
+  private SslContext ssl;
+  private VersionGate gate;
+  private Poller fallback;
+  private HttpFetcher fetcher;
+  // Event-loop confined:
+  private Channel channel;
+  private ScheduledFuture<?> reconnect;
+  private boolean hadDocumentOrConnection;
+  private volatile boolean closed;
+
+  public WebSocketSource(RemoteSettings settings) {
+    this.settings = settings;
+    this.flagsUrl = flagsUrlFor(settings.url());
+    this.backoff = new Backoff(settings.retry());
+  }
+
+  /** {@code ws://h/x/v1/stream} → {@code http://h/x/v1/flags}. */
+  static URI flagsUrlFor(URI ws) {
+    String scheme = ws.getScheme().equalsIgnoreCase("wss") ? "https" : "http";
+    String path = ws.getPath() == null ? "" : ws.getPath();
+    path = path.endsWith("/stream") ? path.substring(0, path.length() - 7) + "/flags" : "/v1/flags";
+    try {
+      return new URI(scheme, ws.getUserInfo(), ws.getHost(), ws.getPort(), path, null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("cannot derive the polling URL from " + ws, e);
+    }
+  }
+
+  @Override
+  public synchronized void start(SourceSink sink) {
+    if (gate != null || closed) {
+      return;
+    }
+    gate = new VersionGate(sink, settings.cache());
+    try {
+      ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
+    } catch (IOException e) {
+      log.error("{}", e.getMessage());
+      gate.status(ConnectionStatus.ERROR, e.getMessage());
+      return;
+    }
+    group = ClientLoop.acquire();
+    loop = group.next();
+    fetcher =
+        new HttpFetcher(
+            group, ssl, settings.token(), settings.maxDocumentBytes(), settings.requestTimeout());
+    fallback =
+        new Poller(
+            loop, fetcher, flagsUrl, gate, settings.pollingInterval(), settings.retry(), false);
+    loop.execute(this::connect);
+  }
+
+  private URI streamUri() {
+    long held = gate.resumeVersion();
+    URI u = settings.url();
+    String q = u.getRawQuery();
+    String extra = "version=" + held;
+    String query = q == null || q.isEmpty() ? extra : q + "&" + extra;
+    return URI.create(
+        u.getScheme()
+            + "://"
+            + u.getRawAuthority()
+            + (u.getRawPath() == null ? "" : u.getRawPath())
+            + "?"
+            + query);
+  }
+
+  /** Event loop: one connection attempt. */
+  private void connect() {
+    reconnect = null;
+    if (closed || channel != null) {
+      return;
+    }
+    if (!backoff.exhausted()) {
+      gate.status(ConnectionStatus.CONNECTING, null);
+    }
+    URI uri = streamUri();
+    DefaultHttpHeaders headers = new DefaultHttpHeaders();
+    if (settings.token() != null) {
+      headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.token());
+    }
+    WebSocketClientProtocolConfig cfg =
+        WebSocketClientProtocolConfig.newBuilder()
+            .webSocketUri(uri)
+            .version(WebSocketVersion.V13)
+            .customHeaders(headers)
+            .maxFramePayloadLength(settings.maxDocumentBytes())
+            .handshakeTimeoutMillis(settings.requestTimeout().toMillis())
+            .handleCloseFrames(true)
+            .dropPongFrames(true)
+            .build();
+    String host = uri.getHost();
+    int port = ClientTls.port(uri);
+    Connection conn = new Connection();
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.requestTimeout().toMillis())
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            new IdleStateHandler(
+                                settings.readIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(64 * 1024))
+                        .addLast(new WebSocketClientProtocolHandler(cfg))
+                        .addLast(new WebSocketFrameAggregator(settings.maxDocumentBytes()))
+                        .addLast(conn);
+                  }
+                });
+    ChannelFuture f = b.connect(host, port);
+    channel = f.channel();
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            disconnected(
+                f.channel(),
+                "cannot connect to " + host + ":" + port + ": " + Poller.rootMessage(done.cause()));
+          }
+        });
+  }
+
+  /** Event loop: the handshake succeeded. */
+  private void connected(Channel ch) {
+    if (ch != channel) {
+      return;
+    }
+    backoff.reset();
+    hadDocumentOrConnection = true;
+    fallback.stop();
+    gate.status(ConnectionStatus.CONNECTED, null);
+    log.debug("Connected to {}", settings.url());
+  }
+
+  /** Event loop: this attempt or connection is over; schedule the next one. */
+  private void disconnected(Channel ch, String reason) {
+    if (ch != channel) {
+      return;
+    }
+    channel = null;
+    if (closed) {
+      return;
+    }
+    Duration delay = backoff.nextDelay();
+    boolean error = backoff.exhausted();
+    gate.status(error ? ConnectionStatus.ERROR : ConnectionStatus.DISCONNECTED, reason);
+    if (error) {
+      log.warn(
+          "{} unreachable ({} attempts): {}; retrying in {} ms",
+          settings.url(),
+          backoff.failures(),
+          reason,
+          delay.toMillis());
+    } else {
+      log.info("{}: {}; reconnecting in {} ms", settings.url(), reason, delay.toMillis());
+    }
+    // Poll while down; right away when nothing was ever received (e.g. a proxy refusing upgrades).
+    fallback.start(
+        hadDocumentOrConnection || gate.resumeVersion() >= 0
+            ? settings.pollingInterval()
+            : Duration.ZERO);
+    reconnect = loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private String problem;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        connected(ctx.channel());
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+        problem = "WebSocket handshake timed out";
+      } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+        problem = "server silent for " + settings.readIdleTimeout().toMillis() + " ms";
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+      if (!(frame instanceof TextWebSocketFrame)) {
+        return; // pings are answered by the protocol handler; nothing else is defined
+      }
+      JsonNode env;
+      try (InputStream in = new ByteBufInputStream(frame.content())) {
+        env = MAPPER.readTree(in);
+      } catch (IOException e) {
+        malformed(ctx, "not JSON: " + e.getMessage());
+        return;
+      }
+      if (env == null || !env.isObject()) {
+        malformed(ctx, "not a JSON object");
+        return;
+      }
+      String type = env.path("type").asText("");
+      if (!type.equals("snapshot")) {
+        log.debug("Ignoring message of type '{}' from {}", type, settings.url());
+        return;
+      }
+      JsonNode v = env.get("version");
+      JsonNode doc = env.get("document");
+      if (v == null || !v.canConvertToLong() || v.asLong() < 0 || doc == null || !doc.isObject()) {
+        malformed(ctx, "snapshot without a non-negative version and a document object");
+        return;
+      }
+      byte[] bytes;
+      try {
+        bytes = MAPPER.writeValueAsBytes(doc);
+      } catch (IOException e) {
+        malformed(ctx, e.toString());
+        return;
+      }
+      gate.offer(bytes, v.asLong(), settings.url().toString());
+    }
+
+    private void malformed(ChannelHandlerContext ctx, String what) {
+      // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
+      problem = "malformed message from the server (" + what + ")";
+      log.warn("{}: {}", settings.url(), problem);
+      ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof WebSocketClientHandshakeException h && h.response() != null) {
+        int status = h.response().status().code();
+        problem =
+            status == 401
+                ? "the server refused the token (401); check option 'token'"
+                : "WebSocket handshake refused: HTTP " + status;
+      } else if (problem == null) {
+        problem = Poller.rootMessage(cause);
+      }
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      disconnected(ctx.channel(), problem != null ? problem : "connection closed");
+      super.channelInactive(ctx);
+    }
+  }
+
+  @Override
+  public void refresh() {
+    HttpFetcher f;
+    synchronized (this) {
+      f = fetcher;
+    }
+    if (f == null || closed) {
+      return;
+    }
+    var done = fallback.pollOnce();
+    if (loop.inEventLoop()) {
+      return; // called from our own thread: waiting would deadlock
+    }
+    try {
+      done.get(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("refresh of {} failed: {}", flagsUrl, Poller.rootMessage(e));
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "websocket:" + settings.url();
+  }
+
+  @Override
+  public void close() {
+    EventLoopGroup g;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      g = group;
+    }
+    if (g == null) {
+      return;
+    }
+    fallback.stop();
+    try {
+      loop.submit(
+              () -> {
+                if (reconnect != null) {
+                  reconnect.cancel(false);
+                }
+                if (channel != null) {
+                  channel.close();
+                }
+              })
+          .await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ClientLoop.release(g);
+  }
+}

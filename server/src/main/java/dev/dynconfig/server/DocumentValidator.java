@@ -1,0 +1,20 @@
+package dev.dynconfig.server;
+
+import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.document.DocumentParser;
+
+/**
+ * Validates a candidate document before the server stores or serves it. The default is the engine's
+ * own {@link DocumentParser}, so the server accepts exactly what clients will accept.
+ */
+@FunctionalInterface
+public interface DocumentValidator {
+
+  /** The engine's parser: what the clients run. */
+  DocumentValidator ENGINE = (content, origin) -> DocumentParser.parse(content, origin);
+
+  /**
+   * @throws DocumentException listing every problem (path, value, reason)
+   */
+  void validate(byte[] content, String origin) throws DocumentException;
+}

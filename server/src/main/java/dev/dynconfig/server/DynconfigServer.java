@@ -1,0 +1,304 @@
+package dev.dynconfig.server;
+
+import dev.dynconfig.document.DocumentException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dynconfig server: serves one flag file over HTTP ({@code GET /v1/flags}) and WebSocket
+ * ({@code /v1/stream}), and changes it through the admin API. See {@code server/PROTOCOL.md}.
+ *
+ * <pre>{@code
+ * try (DynconfigServer s = DynconfigServer.builder().file(path).port(0)
+ *     .readToken("r").adminToken("a").build().start()) { ... s.port() ... }
+ * }</pre>
+ */
+public final class DynconfigServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DynconfigServer.class);
+
+  private final Builder cfg;
+  private final Tokens tokens;
+  private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
+  private FlagStore store;
+  private SslContext ssl;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private Channel serverChannel;
+
+  private DynconfigServer(Builder b) {
+    this.cfg = b;
+    this.tokens = new Tokens(b.readToken, b.adminToken);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the file and binds the port.
+   *
+   * @throws IOException when the file cannot be read or written, the TLS files are unusable, or the
+   *     port cannot be bound
+   * @throws DocumentException when the file is not a valid document
+   */
+  public DynconfigServer start() throws IOException, DocumentException {
+    if (cfg.tlsCert != null || cfg.tlsKey != null) {
+      if (cfg.tlsCert == null || cfg.tlsKey == null) {
+        throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+      }
+      try {
+        ssl =
+            SslContextBuilder.forServer(cfg.tlsCert.toFile(), cfg.tlsKey.toFile())
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+      } catch (Exception e) {
+        throw new IOException(
+            "Cannot use TLS certificate "
+                + cfg.tlsCert
+                + " / key "
+                + cfg.tlsKey
+                + " (PEM, key in PKCS#8 'BEGIN PRIVATE KEY' form): "
+                + e.getMessage(),
+            e);
+      }
+    }
+    store = FlagStore.open(cfg.file, cfg.validator, this::broadcast, cfg.filePollInterval);
+    boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("dynconfig-server-boss", true), NioIoHandler.newFactory());
+    workers =
+        new MultiThreadIoEventLoopGroup(
+            cfg.ioThreads,
+            new DefaultThreadFactory("dynconfig-server-io", true),
+            NioIoHandler.newFactory());
+    try {
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ChannelPipeline p = ch.pipeline();
+                      if (ssl != null) {
+                        p.addLast("ssl", ssl.newHandler(ch.alloc()));
+                      }
+                      long idle = cfg.pingInterval.toMillis();
+                      p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
+                      p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+                      p.addLast("auth", new AuthGate(tokens));
+                      p.addLast("aggregate", new HttpObjectAggregator(cfg.maxBodyBytes));
+                      p.addLast("handler", new HttpHandler(DynconfigServer.this));
+                    }
+                  });
+      InetSocketAddress addr =
+          cfg.host == null
+              ? new InetSocketAddress(cfg.port)
+              : new InetSocketAddress(cfg.host, cfg.port);
+      serverChannel = b.bind(addr).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      close();
+      throw new IOException("Cannot listen on " + cfg.host + ":" + cfg.port + ": " + e, e);
+    }
+    log.info(
+        "dynconfig server on {}://{}:{} serving {} (version {})",
+        ssl != null ? "https" : "http",
+        cfg.host == null ? "*" : cfg.host,
+        port(),
+        store.file(),
+        store.current().version());
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The version currently served. */
+  public long version() {
+    return store.current().version();
+  }
+
+  /** Number of open {@code /v1/stream} connections. */
+  public int streamConnections() {
+    return streams.size();
+  }
+
+  /** Looks at the file for hand edits now instead of waiting for the watcher; for tests. */
+  public void checkFileNow() {
+    store.checkFileNow().join();
+  }
+
+  FlagStore store() {
+    return store;
+  }
+
+  boolean tls() {
+    return ssl != null;
+  }
+
+  int maxFrameBytes() {
+    return cfg.maxFrameBytes;
+  }
+
+  void register(Channel ch, StreamHandler handler) {
+    streams.put(ch, handler);
+    ch.closeFuture().addListener(f -> streams.remove(ch));
+  }
+
+  private void broadcast(Snapshot s) {
+    for (StreamHandler h : streams.values()) {
+      h.offer(s);
+    }
+  }
+
+  /** Stops listening, closes every connection and the store. Idempotent. */
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    for (Channel ch : streams.keySet()) {
+      ch.close();
+    }
+    if (boss != null) {
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** Configures a {@link DynconfigServer}. */
+  public static final class Builder {
+    private Path file;
+    private String host;
+    private int port = 8080;
+    private String readToken;
+    private String adminToken;
+    private Path tlsCert;
+    private Path tlsKey;
+    private int maxBodyBytes = 1 << 20;
+    private int maxFrameBytes = 64 * 1024;
+    private Duration pingInterval = Duration.ofSeconds(15);
+    private Duration filePollInterval = Duration.ofSeconds(1);
+    private int ioThreads = 2;
+    private DocumentValidator validator = DocumentValidator.ENGINE;
+
+    private Builder() {}
+
+    /** The flag file: the store. Created (empty native document) when missing. */
+    public Builder file(Path file) {
+      this.file = file;
+      return this;
+    }
+
+    /** The address to bind (default: all interfaces). */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** The port (0 = any free port, see {@link DynconfigServer#port()}). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder readToken(String token) {
+      this.readToken = token;
+      return this;
+    }
+
+    public Builder adminToken(String token) {
+      this.adminToken = token;
+      return this;
+    }
+
+    /** PEM certificate chain and PKCS#8 PEM private key; both or neither. */
+    public Builder tls(Path certPem, Path keyPem) {
+      this.tlsCert = certPem;
+      this.tlsKey = keyPem;
+      return this;
+    }
+
+    /** Largest accepted request body (admin writes); larger ones get 413. Default 1 MiB. */
+    public Builder maxBodyBytes(int bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Largest WebSocket frame a client may send; larger closes that connection (1009). */
+    public Builder maxFrameBytes(int bytes) {
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /**
+     * A stream client silent for this long is pinged; silent for twice as long, it is closed. Idle
+     * plain-HTTP connections are closed after this long. Default 15 s.
+     */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = interval;
+      return this;
+    }
+
+    /** How often the file is polled for hand edits, besides file-system events. Default 1 s. */
+    public Builder filePollInterval(Duration interval) {
+      this.filePollInterval = interval;
+      return this;
+    }
+
+    public Builder ioThreads(int n) {
+      this.ioThreads = n;
+      return this;
+    }
+
+    /** The document validator; defaults to the engine's parser. */
+    public Builder validator(DocumentValidator validator) {
+      this.validator = validator;
+      return this;
+    }
+
+    public DynconfigServer build() {
+      Objects.requireNonNull(file, "file");
+      return new DynconfigServer(this);
+    }
+  }
+}

@@ -1,0 +1,443 @@
+package dev.dynconfig.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.sync.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flag file as the server's store. A single writer thread ({@code dynconfig-store}) applies
+ * admin edits and hand edits one at a time; each accepted change is validated, written atomically,
+ * recorded in the version sidecar and only then published, so every published version is durable.
+ *
+ * <p>The sidecar {@code .<file>.dynconfig-state} holds the highest published version and the
+ * SHA-256 of its bytes. It exists so that a file put back to an older content while the server was
+ * down (git checkout) still gets a version above every one already published.
+ */
+final class FlagStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
+  private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
+  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** A change to apply to a private copy of the current tree. */
+  interface Edit {
+    ObjectNode apply(ObjectNode copy, boolean flagd) throws AdminException;
+  }
+
+  private final Path file;
+  private final Path sidecar;
+  private final DocumentValidator validator;
+  private final Consumer<Snapshot> publisher;
+  private final ScheduledExecutorService writer;
+  private volatile Snapshot current;
+  // Writer-thread only: the bytes last seen in / written to the file, so our own writes and
+  // unchanged files are not treated as hand edits, and a broken edit is reported once.
+  private byte[] lastKnownFileBytes;
+  private FileKey lastKey;
+  private WatchService watchService;
+  private Thread watchThread;
+  private ScheduledFuture<?> pollTask;
+  private ScheduledFuture<?> pendingCheck;
+
+  private FlagStore(Path file, DocumentValidator validator, Consumer<Snapshot> publisher) {
+    this.file = file.toAbsolutePath();
+    this.sidecar = this.file.resolveSibling("." + this.file.getFileName() + ".dynconfig-state");
+    this.validator = validator;
+    this.publisher = publisher;
+    this.writer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dynconfig-store");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Loads (or creates) the file. Fails when the file is not a valid document: a server must not
+   * start by serving something the clients would reject.
+   */
+  static FlagStore open(
+      Path file, DocumentValidator validator, Consumer<Snapshot> publisher, Duration pollInterval)
+      throws IOException, DocumentException {
+    FlagStore store = new FlagStore(file, validator, publisher);
+    try {
+      store.load();
+      store.startWatching(pollInterval);
+    } catch (IOException | DocumentException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  Snapshot current() {
+    return current;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /**
+   * Applies {@code edit} on the writer thread. Completes with the new snapshot, or exceptionally
+   * with {@link AdminException} / {@link DocumentException} (nothing changed then).
+   */
+  CompletableFuture<Snapshot> submit(String who, String what, Edit edit) {
+    CompletableFuture<Snapshot> result = new CompletableFuture<>();
+    try {
+      writer.execute(
+          () -> {
+            try {
+              result.complete(applyEdit(who, what, edit));
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(new AdminException(503, "server is shutting down"));
+    }
+    return result;
+  }
+
+  /** Checks the file for hand edits now (tests call it to avoid waiting for the watcher). */
+  CompletableFuture<Void> checkFileNow() {
+    return CompletableFuture.runAsync(this::checkFile, writer);
+  }
+
+  private Snapshot applyEdit(String who, String what, Edit edit)
+      throws AdminException, DocumentException, IOException {
+    Snapshot cur = current;
+    ObjectNode edited = edit.apply(cur.tree().deepCopy(), cur.flagd());
+    boolean flagd = DocumentShapes.isFlagd(edited);
+    long next = cur.version() + 1;
+    ObjectNode stamped = DocumentShapes.stampVersion(edited, flagd, next);
+    byte[] bytes = serialize(stamped);
+    validator.validate(bytes, file.getFileName().toString());
+    Snapshot s = new Snapshot(next, bytes, stamped, flagd);
+    persist(s);
+    audit.info("{} {}: version {} -> {}", who, what, cur.version(), next);
+    publish(s);
+    return s;
+  }
+
+  private void load() throws IOException, DocumentException {
+    Sidecar side = readSidecar();
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      // A new store: start with an empty native document, above any version already published.
+      ObjectNode empty = JsonNodeFactory.instance.objectNode();
+      empty.putArray("flags");
+      empty.putArray("tests");
+      empty.putObject("config");
+      long v = Math.max(side.version, 0) + 1;
+      ObjectNode stamped = DocumentShapes.stampVersion(empty, false, v);
+      Snapshot s = new Snapshot(v, serialize(stamped), stamped, false);
+      validator.validate(s.bytes(), file.getFileName().toString());
+      persist(s);
+      current = s;
+      log.info("Created {} (version {})", file, v);
+      return;
+    }
+    ObjectNode tree = parseObject(raw, file.getFileName().toString());
+    boolean flagd = DocumentShapes.isFlagd(tree);
+    long fileVersion = DocumentShapes.readVersion(tree, flagd);
+    Snapshot s;
+    if (fileVersion > side.version
+        || (fileVersion == side.version && Arrays.equals(sha256(raw), side.sha256))) {
+      // As written by us (or bumped by hand past everything published): serve unchanged.
+      validator.validate(raw, file.getFileName().toString());
+      s = new Snapshot(fileVersion, raw, tree, flagd);
+      lastKnownFileBytes = raw;
+      if (fileVersion != side.version) {
+        writeSidecar(s);
+      }
+    } else {
+      long v = Math.max(Math.max(side.version, fileVersion), 0) + 1;
+      ObjectNode stamped = DocumentShapes.stampVersion(tree, flagd, v);
+      s = new Snapshot(v, serialize(stamped), stamped, flagd);
+      validator.validate(s.bytes(), file.getFileName().toString());
+      persist(s);
+      if (fileVersion < 0) {
+        log.info("{} has no version yet: serving it as version {}", file, v);
+      } else {
+        log.info(
+            "{} has version {}, but {} was already published or the file changed while the server"
+                + " was down: serving it as version {}",
+            file,
+            fileVersion,
+            side.version,
+            v);
+      }
+    }
+    lastKey = FileKey.of(file);
+    current = s;
+  }
+
+  /** Writer thread: the file changed on disk (or may have). */
+  private void checkFile() {
+    try {
+      FileKey key = FileKey.of(file);
+      if (key != null && key.equals(lastKey)) {
+        return;
+      }
+      byte[] raw;
+      try {
+        raw = Files.readAllBytes(file);
+      } catch (NoSuchFileException e) {
+        // Editors delete-and-recreate; git may remove the file briefly. Keep serving.
+        lastKey = null;
+        return;
+      }
+      lastKey = key;
+      if (Arrays.equals(raw, lastKnownFileBytes)) {
+        return;
+      }
+      lastKnownFileBytes = raw;
+      Snapshot cur = current;
+      ObjectNode tree;
+      try {
+        tree = parseObject(raw, file.getFileName().toString());
+      } catch (DocumentException e) {
+        log.warn(
+            "Hand edit of {} ignored, still serving version {}: {}",
+            file,
+            cur.version(),
+            e.getMessage());
+        return;
+      }
+      boolean flagd = DocumentShapes.isFlagd(tree);
+      long fileVersion = DocumentShapes.readVersion(tree, flagd);
+      Snapshot s;
+      if (fileVersion > cur.version()) {
+        s = new Snapshot(fileVersion, raw, tree, flagd);
+      } else {
+        long v = cur.version() + 1;
+        ObjectNode stamped = DocumentShapes.stampVersion(tree, flagd, v);
+        s = new Snapshot(v, serialize(stamped), stamped, flagd);
+      }
+      try {
+        validator.validate(s.bytes(), file.getFileName().toString());
+      } catch (DocumentException e) {
+        log.warn(
+            "Hand edit of {} rejected, still serving version {}: {}",
+            file,
+            cur.version(),
+            e.getMessage());
+        return;
+      }
+      if (s.bytes() != raw) {
+        persist(s); // the file gets the version stamp, so it stays self-describing
+      } else {
+        writeSidecar(s);
+      }
+      audit.info("file {}: version {} -> {}", file.getFileName(), cur.version(), s.version());
+      publish(s);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not check {} for changes: {}", file, e.toString());
+    }
+  }
+
+  private void publish(Snapshot s) {
+    current = s;
+    try {
+      publisher.accept(s);
+    } catch (RuntimeException e) {
+      log.warn("Broadcasting version {} failed", s.version(), e);
+    }
+  }
+
+  private void persist(Snapshot s) throws IOException {
+    AtomicFiles.write(file, s.bytes());
+    lastKnownFileBytes = s.bytes();
+    lastKey = FileKey.of(file);
+    writeSidecar(s);
+  }
+
+  private void writeSidecar(Snapshot s) throws IOException {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("version", s.version());
+    n.put("sha256", HexFormat.of().formatHex(sha256(s.bytes())));
+    AtomicFiles.write(sidecar, MAPPER.writeValueAsBytes(n));
+  }
+
+  private Sidecar readSidecar() {
+    try {
+      JsonNode n = MAPPER.readTree(Files.readAllBytes(sidecar));
+      return new Sidecar(
+          n.path("version").asLong(-1), HexFormat.of().parseHex(n.path("sha256").asText("")));
+    } catch (NoSuchFileException e) {
+      return new Sidecar(-1, new byte[0]);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Ignoring unreadable version sidecar {}: {}", sidecar, e.toString());
+      return new Sidecar(-1, new byte[0]);
+    }
+  }
+
+  private record Sidecar(long version, byte[] sha256) {}
+
+  static ObjectNode parseObject(byte[] raw, String origin) throws DocumentException {
+    try {
+      JsonNode n = MAPPER.readTree(raw);
+      if (n instanceof ObjectNode o) {
+        return o;
+      }
+      throw new DocumentException(
+          origin,
+          java.util.List.of(
+              new DocumentException.Problem(
+                  "$",
+                  n == null ? "" : n.getNodeType().name(),
+                  "the document must be a JSON object")));
+    } catch (IOException e) {
+      throw new DocumentException(
+          origin,
+          java.util.List.of(
+              new DocumentException.Problem(
+                  "$",
+                  null,
+                  "is not valid JSON: "
+                      + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                          ? j.getOriginalMessage()
+                          : e.getMessage()))));
+    }
+  }
+
+  static byte[] serialize(ObjectNode tree) {
+    try {
+      return (MAPPER.writeValueAsString(tree) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize a JSON tree", e);
+    }
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void startWatching(Duration pollInterval) {
+    // Polling catches what the WatchService misses (network file systems, some container mounts).
+    long ms = Math.max(10, pollInterval.toMillis());
+    pollTask = writer.scheduleWithFixedDelay(this::checkFile, ms, ms, TimeUnit.MILLISECONDS);
+    try {
+      watchService = file.getFileSystem().newWatchService();
+      file.getParent()
+          .register(
+              watchService,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+    } catch (IOException | UnsupportedOperationException e) {
+      log.info("No file-system events for {} ({}); polling every {} ms", file, e, ms);
+      return;
+    }
+    watchThread = new Thread(this::watchLoop, "dynconfig-file-watch");
+    watchThread.setDaemon(true);
+    watchThread.start();
+  }
+
+  private void watchLoop() {
+    WatchService ws = watchService;
+    while (true) {
+      WatchKey key;
+      try {
+        key = ws.take();
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        return;
+      }
+      boolean ours = false;
+      for (WatchEvent<?> ev : key.pollEvents()) {
+        Object ctx = ev.context();
+        if (ev.kind() == StandardWatchEventKinds.OVERFLOW
+            || (ctx instanceof Path p && p.equals(file.getFileName()))) {
+          ours = true;
+        }
+      }
+      key.reset();
+      if (ours) {
+        scheduleCheck();
+      }
+    }
+  }
+
+  /** Debounced: editors write in several steps; look once things settled for a moment. */
+  private synchronized void scheduleCheck() {
+    if (pendingCheck != null && !pendingCheck.isDone()) {
+      return;
+    }
+    try {
+      pendingCheck = writer.schedule(this::checkFile, 50, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException shuttingDown) {
+      // closed
+    }
+  }
+
+  @Override
+  public void close() {
+    if (pollTask != null) {
+      pollTask.cancel(false);
+    }
+    if (watchService != null) {
+      try {
+        watchService.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Cheap change detection before reading the file. */
+  private record FileKey(Object inode, long size, long modifiedNanos) {
+    static FileKey of(Path p) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return new FileKey(
+            Objects.requireNonNullElse(a.fileKey(), ""),
+            a.size(),
+            a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+      } catch (IOException e) {
+        return null;
+      }
+    }
+  }
+}

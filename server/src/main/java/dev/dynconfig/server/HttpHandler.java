@@ -1,0 +1,344 @@
+package dev.dynconfig.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.document.DocumentException;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes authenticated requests: {@code GET /v1/flags}, {@code /v1/stream}, the admin API. */
+final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+
+  private final DynconfigServer server;
+
+  HttpHandler(DynconfigServer server) {
+    this.server = server;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("malformed HTTP request"));
+      return;
+    }
+    QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+    String path = qs.rawPath();
+    if (path.equals("/v1/flags")) {
+      if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+        respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use GET /v1/flags"));
+        return;
+      }
+      getFlags(ctx, req);
+    } else if (path.equals("/v1/stream")) {
+      stream(ctx, req, qs);
+    } else if (path.startsWith("/v1/admin/")) {
+      admin(ctx, req, path.substring("/v1/admin/".length()));
+    } else {
+      respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
+    }
+  }
+
+  private void getFlags(ChannelHandlerContext ctx, FullHttpRequest req) {
+    Snapshot s = server.store().current();
+    String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    FullHttpResponse res;
+    if (inm != null && etagMatches(inm, s.etag())) {
+      res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+    } else {
+      res =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.OK,
+              req.method().equals(HttpMethod.HEAD)
+                  ? Unpooled.EMPTY_BUFFER
+                  : Unpooled.wrappedBuffer(s.bytes()));
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    }
+    res.headers().set(HttpHeaderNames.ETAG, s.etag());
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    send(ctx, req, res);
+  }
+
+  static boolean etagMatches(String ifNoneMatch, String etag) {
+    for (String part : ifNoneMatch.split(",")) {
+      String t = part.trim();
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals("*") || t.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+    if (!req.method().equals(HttpMethod.GET)
+        || !req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          error("/v1/stream is a WebSocket endpoint: send a GET with Upgrade: websocket"));
+      return;
+    }
+    long clientVersion = -1;
+    List<String> v = qs.parameters().get("version");
+    if (v != null && !v.isEmpty()) {
+      try {
+        clientVersion = Long.parseLong(v.get(0));
+      } catch (NumberFormatException e) {
+        clientVersion = -1; // unknown: send the full document
+      }
+    }
+    String scheme = server.tls() ? "wss" : "ws";
+    WebSocketServerHandshakerFactory factory =
+        new WebSocketServerHandshakerFactory(
+            scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1/stream",
+            null,
+            false,
+            server.maxFrameBytes());
+    WebSocketServerHandshaker hs = factory.newHandshaker(req);
+    if (hs == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    ChannelPipeline p = ctx.pipeline();
+    StreamHandler handler = new StreamHandler(hs, ctx.channel(), clientVersion);
+    p.remove(AuthGate.class);
+    p.replace(this, "stream", handler);
+    hs.handshake(ctx.channel(), req)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    f.channel().close();
+                    return;
+                  }
+                  // Register first, then send the current document: a broadcast racing with this
+                  // is either sent after it or dropped as not newer (see StreamHandler).
+                  server.register(f.channel(), handler);
+                  handler.offer(server.store().current());
+                });
+  }
+
+  private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String route) {
+    String[] seg = route.split("/", -1);
+    for (int i = 0; i < seg.length; i++) {
+      seg[i] = QueryStringDecoder.decodeComponent(seg[i]);
+      if (seg[i].isEmpty()) {
+        respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("empty path segment in " + route));
+        return;
+      }
+    }
+    HttpMethod m = req.method();
+    boolean put = m.equals(HttpMethod.PUT);
+    boolean delete = m.equals(HttpMethod.DELETE);
+    if (!put && !delete) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use PUT or DELETE"));
+      return;
+    }
+    JsonNode body = null;
+    if (put) {
+      try (ByteBufInputStream in = new ByteBufInputStream(req.content())) {
+        body = FlagStore.MAPPER.readTree((java.io.InputStream) in);
+      } catch (IOException e) {
+        respond(
+            ctx,
+            req,
+            HttpResponseStatus.BAD_REQUEST,
+            error("body is not valid JSON: " + e.getMessage()));
+        return;
+      }
+      if (body == null || body.isMissingNode()) {
+        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("PUT needs a JSON body"));
+        return;
+      }
+    }
+    final JsonNode b = body;
+    FlagStore.Edit edit;
+    String kind = seg[0];
+    if (kind.equals("flags") && seg.length == 2) {
+      String key = seg[1];
+      edit =
+          (root, flagd) -> {
+            if (put) {
+              DocumentShapes.putFlag(root, flagd, key, b);
+            } else {
+              DocumentShapes.deleteFlag(root, flagd, key);
+            }
+            return root;
+          };
+    } else if (kind.equals("tests") && seg.length == 2) {
+      String id = seg[1];
+      edit =
+          (root, flagd) -> {
+            nativeOnly(flagd, "tests");
+            if (put) {
+              DocumentShapes.putTest(root, id, b);
+            } else {
+              DocumentShapes.deleteTest(root, id);
+            }
+            return root;
+          };
+    } else if (kind.equals("config") && seg.length == 3) {
+      String ns = seg[1];
+      String key = seg[2];
+      edit =
+          (root, flagd) -> {
+            nativeOnly(flagd, "config");
+            if (put) {
+              DocumentShapes.putConfig(root, ns, key, b);
+            } else {
+              DocumentShapes.deleteConfig(root, ns, key);
+            }
+            return root;
+          };
+    } else if (kind.equals("document") && seg.length == 1 && put) {
+      if (!b.isObject()) {
+        respond(
+            ctx, req, HttpResponseStatus.BAD_REQUEST, error("the document must be a JSON object"));
+        return;
+      }
+      edit = (root, flagd) -> (ObjectNode) b;
+    } else {
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.NOT_FOUND,
+          error(
+              "no such admin endpoint: "
+                  + m
+                  + " /v1/admin/"
+                  + route
+                  + " (flags/{key}, tests/{id}, config/{namespace}/{key}, document)"));
+      return;
+    }
+    String what = m.name() + " " + route;
+    server
+        .store()
+        .submit("admin@" + ctx.channel().remoteAddress(), what, edit)
+        .whenComplete(
+            (snap, err) -> {
+              if (err == null) {
+                ObjectNode ok = JsonNodeFactory.instance.objectNode();
+                ok.put("version", snap.version());
+                respond(ctx, req, HttpResponseStatus.OK, ok);
+                return;
+              }
+              Throwable t =
+                  err instanceof CompletionException && err.getCause() != null
+                      ? err.getCause()
+                      : err;
+              if (t instanceof DocumentException de) {
+                log.info("Refused admin {}: {}", what, de.getMessage());
+                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problems(de));
+              } else if (t instanceof AdminException ae) {
+                respond(ctx, req, HttpResponseStatus.valueOf(ae.status()), error(ae.getMessage()));
+              } else {
+                log.error("Admin {} failed", what, t);
+                respond(
+                    ctx,
+                    req,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    error("the write failed on the server (" + t + "); nothing was changed"));
+              }
+            });
+  }
+
+  private static void nativeOnly(boolean flagd, String what) throws AdminException {
+    if (flagd) {
+      throw new AdminException(
+          400,
+          "the server's file is in flagd format, which has no "
+              + what
+              + "; use PUT /v1/admin/flags/{key} with a flagd flag, or PUT /v1/admin/document");
+    }
+  }
+
+  static ObjectNode error(String message) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("error", message);
+    return n;
+  }
+
+  static ObjectNode problems(DocumentException e) {
+    ObjectNode n = error(e.getMessage());
+    ArrayNode arr = n.putArray("problems");
+    for (DocumentException.Problem p : e.problems()) {
+      ObjectNode o = arr.addObject();
+      o.put("path", p.path());
+      o.put("value", p.value());
+      o.put("reason", p.reason());
+    }
+    return n;
+  }
+
+  /** Called for this request from any thread; keeps {@code req} alive until then. */
+  private void respond(
+      ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = FlagStore.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      bytes = "{}".getBytes(StandardCharsets.UTF_8);
+    }
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    send(ctx, req, res);
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpUtil.setContentLength(res, res.content().readableBytes());
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close(); // an idle plain-HTTP connection: free it
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.dynconfig.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line: {@code serve --file flags.json --port 8080 --read-token R --admin-token A
+ * [--tls-cert cert.pem --tls-key key.pem] [--host 127.0.0.1]}. The leading {@code serve} is
+ * optional. Tokens may also come from {@code DYNCONFIG_READ_TOKEN} / {@code DYNCONFIG_ADMIN_TOKEN}
+ * so they do not show in the process list.
+ */
+public final class ServerMain {
+  private ServerMain() {}
+
+  static final String USAGE =
+      "usage: serve --file flags.json [--port 8080] [--host 0.0.0.0] --read-token R --admin-token A\n"
+          + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
+          + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
+          + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN";
+
+  public static void main(String[] args) throws Exception {
+    DynconfigServer server;
+    try {
+      server =
+          parse(args, System.getenv("DYNCONFIG_READ_TOKEN"), System.getenv("DYNCONFIG_ADMIN_TOKEN"))
+              .build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("dynconfig serve: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    try {
+      server.start();
+    } catch (Exception e) {
+      System.err.println("dynconfig serve: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "dynconfig-server-shutdown"));
+    stopped.await();
+  }
+
+  static DynconfigServer.Builder parse(String[] argv, String envRead, String envAdmin) {
+    List<String> args = new ArrayList<>(Arrays.asList(argv));
+    if (!args.isEmpty() && args.get(0).equals("serve")) {
+      args.remove(0);
+    }
+    DynconfigServer.Builder b = DynconfigServer.builder();
+    Path cert = null;
+    Path key = null;
+    String read = envRead;
+    String admin = envAdmin;
+    boolean file = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String name = a;
+      String value;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new IllegalArgumentException(a + " needs a value");
+      }
+      switch (name) {
+        case "--file" -> {
+          b.file(Path.of(value));
+          file = true;
+        }
+        case "--port" -> b.port(intArg(name, value));
+        case "--host" -> b.host(value);
+        case "--read-token" -> read = value;
+        case "--admin-token" -> admin = value;
+        case "--tls-cert" -> cert = Path.of(value);
+        case "--tls-key" -> key = Path.of(value);
+        case "--max-body-bytes" -> b.maxBodyBytes(intArg(name, value));
+        case "--max-frame-bytes" -> b.maxFrameBytes(intArg(name, value));
+        case "--ping-interval-ms" -> b.pingInterval(Duration.ofMillis(intArg(name, value)));
+        default -> throw new IllegalArgumentException("unknown option " + name);
+      }
+    }
+    if (!file) {
+      throw new IllegalArgumentException("--file is required");
+    }
+    if (read == null || admin == null) {
+      throw new IllegalArgumentException("--read-token and --admin-token are required");
+    }
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    return b.readToken(read).adminToken(admin).tls(cert, key);
+  }
+
+  private static int intArg(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " needs a number, got '" + value + "'");
+    }
+  }
+}

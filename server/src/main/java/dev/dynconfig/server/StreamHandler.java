@@ -1,0 +1,122 @@
+package dev.dynconfig.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code /v1/stream} connection. Every send happens on the channel's event loop and only when
+ * the version is above the last one sent, so a client sees strictly increasing versions whatever
+ * the interleaving of connect and broadcasts. A client that does not read (channel not writable)
+ * holds at most one pending snapshot: the newest replaces older ones, bounding memory per
+ * connection.
+ */
+final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
+
+  private final WebSocketServerHandshaker handshaker;
+  private final Channel channel;
+  private long lastSent;
+  private Snapshot pending;
+
+  StreamHandler(WebSocketServerHandshaker handshaker, Channel channel, long clientVersion) {
+    this.handshaker = handshaker;
+    this.channel = channel;
+    this.lastSent = clientVersion;
+  }
+
+  /** From any thread: deliver {@code s} if it is newer than what this client has. */
+  void offer(Snapshot s) {
+    if (channel.eventLoop().inEventLoop()) {
+      send(s);
+    } else {
+      channel.eventLoop().execute(() -> send(s));
+    }
+  }
+
+  private void send(Snapshot s) {
+    if (s.version() <= lastSent || !channel.isActive()) {
+      return;
+    }
+    if (!channel.isWritable()) {
+      if (pending == null || pending.version() < s.version()) {
+        pending = s;
+      }
+      return;
+    }
+    lastSent = s.version();
+    channel.writeAndFlush(new TextWebSocketFrame(message(s)));
+  }
+
+  /**
+   * {@code {"type":"snapshot","version":N,"document":<the file's JSON>}}, built without copying the
+   * document.
+   */
+  static ByteBuf message(Snapshot s) {
+    byte[] head =
+        ("{\"type\":\"snapshot\",\"version\":" + s.version() + ",\"document\":")
+            .getBytes(StandardCharsets.UTF_8);
+    return Unpooled.wrappedBuffer(head, s.bytes(), new byte[] {'}'});
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && pending != null) {
+      Snapshot p = pending;
+      pending = null;
+      send(p);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (frame instanceof PingWebSocketFrame) {
+      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+    } else if (frame instanceof PongWebSocketFrame) {
+      // Liveness only: the IdleStateHandler already saw the bytes.
+    } else if (frame instanceof CloseWebSocketFrame) {
+      handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+    } else {
+      // The protocol is server-to-client only; anything else is a confused or hostile peer.
+      handshaker.close(
+          ctx.channel(),
+          new CloseWebSocketFrame(
+              WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "clients send no messages on /v1/stream"));
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+      if (e.isFirst()) {
+        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'d', 'c'})));
+      } else {
+        log.debug("Closing silent stream client {}", ctx.channel().remoteAddress());
+        ctx.close();
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("Stream connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

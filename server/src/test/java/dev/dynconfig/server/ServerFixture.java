@@ -1,0 +1,72 @@
+package dev.dynconfig.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Starts servers and talks HTTP to them in tests. */
+final class ServerFixture {
+  static final String READ = "read-secret";
+  static final String ADMIN = "admin-secret";
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private ServerFixture() {}
+
+  static DynconfigServer.Builder builder(Path file) {
+    return DynconfigServer.builder()
+        .file(file)
+        .host("127.0.0.1")
+        .port(0)
+        .readToken(READ)
+        .adminToken(ADMIN)
+        .validator(new TestValidator())
+        .filePollInterval(Duration.ofMillis(100));
+  }
+
+  static HttpResponse<String> send(
+      DynconfigServer s, String method, String path, String token, String body)
+      throws IOException, InterruptedException {
+    return send(HTTP, s, method, path, token, body);
+  }
+
+  /**
+   * With a given client: tests that restart the server use a fresh one per request, because the JDK
+   * client may hand a request to a pooled connection of the previous server process.
+   */
+  static HttpResponse<String> send(
+      HttpClient client, DynconfigServer s, String method, String path, String token, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits (bounded) until the condition holds; the test fails with {@code what} otherwise. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+}
