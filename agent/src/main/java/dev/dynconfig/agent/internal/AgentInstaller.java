@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentInstaller {
   private static final Logger log = LoggerFactory.getLogger(AgentInstaller.class);
+  private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
   private AgentInstaller() {}
 
@@ -93,12 +94,22 @@ public final class AgentInstaller {
   }
 
   static void installTransformer(Instrumentation inst, SitePlanner planner, boolean late) {
+    // Byte Buddy's Nexus (used only by self-initializing types, which we never create) probes
+    // sun.misc.Unsafe in its static initializer, which JDK 24+ reports on stderr (JEP 498). The
+    // shade plugin relocates this literal exactly as it relocates Byte Buddy's own constant
+    // (Nexus.PROPERTY), so the switch only affects our copy, never an application's Byte Buddy.
+    if (System.getProperty(NEXUS_DISABLED) == null) {
+      System.setProperty(NEXUS_DISABLED, "true");
+    }
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             // Only insert instructions into existing methods: no new members, so the same
             // rewrite is legal as a retransformation after late attach.
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            // We never inject auxiliary classes; the default reflection-based injector probes
+            // sun.misc.Unsafe, which JDK 24+ reports with a warning on stderr (JEP 498).
+            .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
             // Describe types from their class files only: never load the application's
             // annotation or parameter classes while transforming.
             .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
