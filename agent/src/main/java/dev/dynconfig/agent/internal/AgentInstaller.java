@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.agent.internal.log.AgentLogger;
 import dev.dynconfig.bootstrap.Bridge;
+import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.instrument.Instrumentation;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,8 @@ public final class AgentInstaller {
       if (engine == null) {
         return;
       }
+      // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
+      GuardedMethods.forFlag("");
       SiteRegistry sites = new SiteRegistry();
       ContextAssembler contexts =
           new ContextAssembler(

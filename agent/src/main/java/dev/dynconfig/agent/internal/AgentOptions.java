@@ -54,7 +54,14 @@ public final class AgentOptions {
           "mdc.userRole",
           "mdc.attributes",
           "jmx",
+          "jmxDelay",
           "logLevel");
+
+  /**
+   * Default of {@code jmxDelay}: long enough for a container started by {@code main} to install its
+   * own MBeanServer or LogManager first, short enough for an operator attaching right after start.
+   */
+  static final java.time.Duration DEFAULT_JMX_DELAY = java.time.Duration.ofSeconds(2);
 
   private final Map<String, String> raw = new LinkedHashMap<>();
   private final Map<String, String> origin = new LinkedHashMap<>();
@@ -65,7 +72,7 @@ public final class AgentOptions {
   private String mdcSessionId = "sessionId";
   private String mdcUserRole = "userRole";
   private List<String> mdcAttributes = List.of();
-  private boolean jmx;
+  private boolean jmx = true;
   private String logLevel = "info";
 
   private AgentOptions() {}
@@ -202,8 +209,12 @@ public final class AgentOptions {
       b.initTimeout(d);
     }
     Boolean jmxValue = bool("jmx");
-    jmx = jmxValue != null && jmxValue;
+    jmx = jmxValue == null || jmxValue;
     b.registerJmx(jmx);
+    // Never register from premain by default: creating the platform MBeanServer (and through it
+    // the LogManager) before the application would break containers that install their own.
+    Duration jmxDelay = duration("jmxDelay", true);
+    b.jmxRegistrationDelay(jmxDelay != null ? jmxDelay : DEFAULT_JMX_DELAY);
     SourceKind source = enumValue("source", SourceKind.class);
     if (source == null && url != null && file == null) {
       // A url alone means "a dynconfig server": the WebSocket unless it was switched off.
@@ -401,6 +412,7 @@ public final class AgentOptions {
     return mdcAttributes;
   }
 
+  /** Whether the JMX MBeans are registered (default true). */
   public boolean jmx() {
     return jmx;
   }

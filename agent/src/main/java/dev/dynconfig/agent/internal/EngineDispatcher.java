@@ -14,6 +14,19 @@ import org.slf4j.LoggerFactory;
  * The engine side of the bridge: maps a site id to its flag, test or config key, assembles the
  * context and asks the {@link Evaluator}. Failures are thrown to the {@link Bridge}, which runs the
  * original body and reports them back to {@link #failed}, where they are logged rate-limited.
+ *
+ * <p>Context-free fast path: reading the context costs several MDC lookups per call, wasted when
+ * the result cannot depend on it (an override, a flag without targeting/rollout/environments/
+ * minimum role, an unknown flag or test). Each site therefore caches, per snapshot, whether it
+ * needs the context ({@link Site.Shape}); a context-free {@code @Toggle} evaluates with the shared
+ * empty context (so the engine still counts the evaluation and checks expiry) and an unknown
+ * {@code @Variant} test runs the entry body without asking. The cache is keyed by {@link
+ * #generation}, a fresh object after every snapshot swap, so checking it is two volatile reads and
+ * an identity comparison; recomputing it (once per site and swap) is the only allocation.
+ *
+ * <p>Between a swap and its notification (microseconds, on the thread that made the change) a call
+ * may still use the previous snapshot's shape with the new snapshot; that can only evaluate a flag
+ * that just gained targeting once with an empty context, never throw.
  */
 final class EngineDispatcher implements Dispatcher {
   /**
@@ -34,22 +47,53 @@ final class EngineDispatcher implements Dispatcher {
   private final AtomicLong suppressedFailures = new AtomicLong();
   private final Set<String> conversionProblems = ConcurrentHashMap.newKeySet();
 
+  /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
+  private volatile Object generation = new Object();
+
   EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
     this.sites = sites;
     this.evaluator = evaluator;
     this.contexts = contexts;
     this.injectFaults = "evaluate".equals(System.getProperty(FAULT_INJECTION_PROPERTY));
+    evaluator.onSnapshotSwap(() -> generation = new Object());
   }
 
   @Override
   public boolean toggle(int id) {
     Site.ToggleSite site = (Site.ToggleSite) sites.get(id);
-    return evaluator.flag(site.flag, context(site), site.defaultBox);
+    checkFault();
+    Object g = generation;
+    Site.Shape shape = site.shape;
+    if (shape == null || shape.generation() != g) {
+      // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
+      shape = new Site.Shape(g, !evaluator.needsContext(site.flag));
+      site.shape = shape;
+    }
+    EvaluationContext context = shape.fast() ? EvaluationContext.empty() : context(site);
+    return evaluator.flag(site.flag, context, site.defaultBox);
   }
 
   @Override
   public int variant(int id) {
     Site.VariantSite site = (Site.VariantSite) sites.get(id);
+    checkFault();
+    Object g = generation;
+    Site.Shape shape = site.shape;
+    if (shape == null || shape.generation() != g) {
+      shape = new Site.Shape(g, !evaluator.hasTest(site.test));
+      site.shape = shape;
+      if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
+        log.warn(
+            "@Variant {}: test '{}' is not defined in {}; the entry method's own body runs until"
+                + " a source defines the test (logged once per method)",
+            site.display,
+            site.test,
+            evaluator.describeSnapshot());
+      }
+    }
+    if (shape.fast()) {
+      return -1;
+    }
     TestVariant variant = evaluator.variant(site.test, context(site));
     if (variant == null || variant.isControl()) {
       return -1;
@@ -60,9 +104,7 @@ final class EngineDispatcher implements Dispatcher {
   @Override
   public Object config(int id) {
     Site.ConfigSite site = (Site.ConfigSite) sites.get(id);
-    if (injectFaults) {
-      throw new IllegalStateException("fault injected by -D" + FAULT_INJECTION_PROPERTY);
-    }
+    checkFault();
     Object raw = evaluator.config(site.namespace, site.key);
     if (raw == null) {
       return Bridge.NO_VALUE;
@@ -101,10 +143,13 @@ final class EngineDispatcher implements Dispatcher {
     }
   }
 
-  private EvaluationContext context(Site site) {
+  private void checkFault() {
     if (injectFaults) {
       throw new IllegalStateException("fault injected by -D" + FAULT_INJECTION_PROPERTY);
     }
+  }
+
+  private EvaluationContext context(Site site) {
     try {
       return contexts.current(ContextReaders.of(site));
     } catch (RuntimeException | Error e) {

@@ -14,6 +14,10 @@ abstract class Site {
   final String ownerName;
   final String methodName;
   final String descriptor;
+
+  /** {@code com.acme.Pricing#price(Order)}: what operators see (JMX GuardedMethods, logs). */
+  final String display;
+
   private final WeakReference<ClassLoader> loader;
 
   /** Context readers of the defining class loader; resolved on first call, not at transform. */
@@ -25,6 +29,20 @@ abstract class Site {
     this.methodName = methodName;
     this.descriptor = descriptor;
     this.loader = new WeakReference<>(loader);
+    this.display = display(ownerName, methodName, descriptor);
+  }
+
+  /** {@code com.acme.Pricing#price(Order, int)}: parameter types by simple name. */
+  static String display(String ownerName, String methodName, String descriptor) {
+    StringBuilder sb = new StringBuilder(ownerName).append('#').append(methodName).append('(');
+    net.bytebuddy.jar.asm.Type[] args = net.bytebuddy.jar.asm.Type.getArgumentTypes(descriptor);
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i].getClassName();
+      int dot = name.lastIndexOf('.');
+      // Nested classes keep their outer name (Outer$Inner -> Outer.Inner), as Java source does.
+      sb.append(i > 0 ? ", " : "").append(name.substring(dot + 1).replace('$', '.'));
+    }
+    return sb.append(')').toString();
   }
 
   ClassLoader loader() {
@@ -36,11 +54,22 @@ abstract class Site {
     return ownerName + "#" + methodName + descriptor;
   }
 
+  /**
+   * What the dispatcher learnt about a site's flag or test from one snapshot: {@code generation}
+   * identifies the snapshot (see {@code EngineDispatcher}), {@code fast} means the context is not
+   * needed (a {@code @Toggle} on a context-free flag, a {@code @Variant} on an unknown test).
+   * Immutable, so a reader sees both fields of the same snapshot; replaced once per swap.
+   */
+  record Shape(Object generation, boolean fast) {}
+
   /** A {@code @Toggle} method. */
   static final class ToggleSite extends Site {
     final String flag;
     final boolean defaultValue;
     final Boolean defaultBox;
+
+    /** Whether the flag needs the context, as of the latest snapshot seen by a call. */
+    volatile Shape shape;
 
     ToggleSite(
         int id,
@@ -61,6 +90,13 @@ abstract class Site {
   static final class VariantSite extends Site {
     final String test;
     final String[] siblingIds;
+
+    /** Whether the test is unknown, as of the latest snapshot seen by a call. */
+    volatile Shape shape;
+
+    /** Set once the "unknown test" line has been logged for this site. */
+    final java.util.concurrent.atomic.AtomicBoolean unknownLogged =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     VariantSite(
         int id,

@@ -2,6 +2,7 @@ package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.agent.internal.MethodPlan.Call;
 import dev.dynconfig.agent.internal.MethodPlan.Kind;
+import dev.dynconfig.jmx.GuardedMethods;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides, at transform time and from the class file alone (no class loading), which annotated
- * methods of a type are rewritten and how; registers a {@link Site} for each accepted method and
- * logs every refused one once, with class, method and reason. A refused method keeps its original
- * code.
+ * methods of a type are rewritten and how; registers a {@link Site} for each accepted method (and
+ * records it in {@link GuardedMethods} for the flag's or test's JMX MBean) and logs every refused
+ * one once, with class, method and reason. A refused method keeps its original code.
  */
 final class SitePlanner {
   static final String TOGGLE = "dev.dynconfig.api.Toggle";
@@ -165,6 +166,7 @@ final class SitePlanner {
             id ->
                 new Site.ToggleSite(
                     id, type.getName(), m.getName(), descriptor, loader, flag, defaultValue));
+    GuardedMethods.recordFlag(flag, site.display);
     plans.put(
         m.getInternalName() + descriptor,
         new MethodPlan(
@@ -293,6 +295,7 @@ final class SitePlanner {
               id ->
                   new Site.VariantSite(
                       id, type.getName(), m.getName(), descriptor, loader, test, ids));
+      GuardedMethods.recordTest(test, site.display);
       plans.put(
           m.getInternalName() + descriptor,
           new MethodPlan(

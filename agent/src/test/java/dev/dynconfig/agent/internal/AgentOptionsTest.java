@@ -43,6 +43,42 @@ class AgentOptionsTest {
   }
 
   @Test
+  void jmx_isOnByDefault_andRegistersLate_unlessTold() {
+    AgentOptions defaults = resolve("file=flags.json", Map.of(), Map.of());
+    assertThat(defaults.engineOptions().registerJmx()).isTrue();
+    assertThat(defaults.engineOptions().jmxRegistrationDelay())
+        .isEqualTo(AgentOptions.DEFAULT_JMX_DELAY)
+        .isPositive();
+
+    AgentOptions told = resolve("jmx=false,jmxDelay=500ms", Map.of(), Map.of());
+    assertThat(told.problems()).isEmpty();
+    assertThat(told.engineOptions().registerJmx()).isFalse();
+    assertThat(told.engineOptions().jmxRegistrationDelay()).isEqualTo(Duration.ofMillis(500));
+
+    AgentOptions bad = resolve("jmxDelay=soon", Map.of(), Map.of());
+    assertThat(bad.problems()).anyMatch(p -> p.contains("'jmxDelay' = 'soon'"));
+    assertThat(bad.engineOptions().jmxRegistrationDelay())
+        .isEqualTo(AgentOptions.DEFAULT_JMX_DELAY);
+  }
+
+  @Test
+  void networkOptions_mapOntoEngineOptions() {
+    AgentOptions o =
+        resolve(
+            "source=remote,url=http://127.0.0.1:9/v1/flags,token=r,enableWebSocket=false,"
+                + "cacheFile=/tmp/c.json,fallback=cache",
+            Map.of(),
+            Map.of());
+    assertThat(o.problems()).isEmpty();
+    assertThat(o.engineOptions().source()).isEqualTo(SourceKind.REMOTE);
+    assertThat(o.engineOptions().url()).isEqualTo(URI.create("http://127.0.0.1:9/v1/flags"));
+    assertThat(o.engineOptions().token()).isEqualTo("r");
+    assertThat(o.engineOptions().enableWebSocket()).isFalse();
+    assertThat(o.engineOptions().cacheFile()).isEqualTo(Path.of("/tmp/c.json"));
+    assertThat(o.engineOptions().fallback()).isEqualTo(Fallback.CACHE);
+  }
+
+  @Test
   void precedence_isSystemProperty_thenEnvironment_thenAgentArgument() {
     AgentOptions o =
         resolve(

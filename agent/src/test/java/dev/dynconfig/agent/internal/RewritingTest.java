@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.acme.fixture.Greeter;
 import com.acme.fixture.Pricing;
 import com.acme.fixture.Refused;
+import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.api.DynamicContext;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
+import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -163,6 +165,47 @@ class RewritingTest {
     assertThat(engine.lastContext.userId()).isEqualTo("u-1");
     assertThat(engine.lastContext.userRole()).isEqualTo("admin");
     assertThat(engine.lastContext.customAttributes()).containsEntry("plan", "premium");
+  }
+
+  @Test
+  void toggle_onContextFreeFlag_skipsTheContext_untilASwapGivesItTargeting() throws Exception {
+    engine.flags.put("new-pricing", true);
+    engine.contextFree.add("new-pricing");
+    Map<String, String> user = Map.of("userId", "u-3");
+    inScope(user, () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastContext).isSameAs(EvaluationContext.empty());
+
+    // Cached per snapshot: what the engine says between swaps is not asked again.
+    engine.contextFree.remove("new-pricing");
+    inScope(user, () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastContext).isSameAs(EvaluationContext.empty());
+
+    engine.swap();
+    assertThat(inScope(user, () -> call("price", BigDecimal.ONE))).isEqualTo(new BigDecimal(2));
+    assertThat(engine.lastContext.userId()).isEqualTo("u-3");
+  }
+
+  @Test
+  void variant_onTestMissingFromTheSnapshot_runsEntryBody_withoutAskingTheEngine()
+      throws Exception {
+    engine.tests.put("checkout-experiment", ctx -> "variant-a");
+    engine.unknownTests.add("checkout-experiment");
+    assertThat(asUser("a", () -> call("checkoutSteps", "u"))).isEqualTo(3);
+    assertThat(engine.variantCalls).hasValue(0);
+
+    engine.unknownTests.clear();
+    engine.swap();
+    assertThat(asUser("a", () -> call("checkoutSteps", "u"))).isEqualTo(2);
+  }
+
+  @Test
+  void rewrittenMethods_areRecordedAsGuardedMethods_ofTheirFlagAndTest() {
+    assertThat(GuardedMethods.forFlag("new-pricing"))
+        .contains("com.acme.fixture.Pricing#price(BigDecimal)");
+    assertThat(GuardedMethods.forFlag("wide"))
+        .contains("com.acme.fixture.Pricing#wide(long, double, int)");
+    assertThat(GuardedMethods.forTest("checkout-experiment"))
+        .contains("com.acme.fixture.Pricing#checkoutSteps(String)");
   }
 
   @Test

@@ -25,11 +25,13 @@ final class ChildJvm implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
+  private final java.io.Writer stdin;
   final List<String> out = new CopyOnWriteArrayList<>();
   final List<String> err = new CopyOnWriteArrayList<>();
 
   private ChildJvm(Process process) {
     this.process = process;
+    this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     pump(process.getInputStream(), out, "out");
     pump(process.getErrorStream(), err, "err");
   }
@@ -58,6 +60,36 @@ final class ChildJvm implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /**
+   * Sends one command line to the app's stdin and returns the first stdout line it then printed
+   * that starts with {@code answerPrefix}.
+   */
+  synchronized String ask(String command, String answerPrefix) throws Exception {
+    int mark = out.size();
+    stdin.write(command + "\n");
+    stdin.flush();
+    return awaitOut(mark, l -> l.startsWith(answerPrefix), "answer to '" + command + "'");
+  }
+
+  /**
+   * Asks {@code command} until the answer equals {@code expected} (a bounded poll: for changes that
+   * travel through a file watcher or the network); returns how many times it asked.
+   */
+  int askUntil(String command, String expected, String what) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    String prefix = expected.substring(0, expected.indexOf('=') + 1);
+    String last = null;
+    for (int asked = 1; System.nanoTime() < deadline; asked++) {
+      last = ask(command, prefix);
+      if (last.equals(expected)) {
+        return asked;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        what + ": still '" + last + "', expected '" + expected + "'\n" + dump());
   }
 
   /** The first stdout line (from index {@code from}) matching, waiting at most TIMEOUT. */
