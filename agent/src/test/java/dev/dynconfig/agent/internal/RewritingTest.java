@@ -199,6 +199,44 @@ class RewritingTest {
   }
 
   @Test
+  void toggleDispatch_allocatesNothingPerCall_forContextFreeAndContextualFlags() {
+    int site =
+        sites.all().stream()
+            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("new-pricing"))
+            .findFirst()
+            .orElseThrow()
+            .id;
+    engine.flags.put("new-pricing", true);
+    engine.contextFree.add("static-flag");
+    int staticSite =
+        sites.all().stream()
+            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("static-flag"))
+            .findFirst()
+            .orElseThrow()
+            .id;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    inScope(
+        Map.of("userId", "u-4"),
+        () -> {
+          boolean all = true;
+          for (int i = 0; i < 20_000; i++) { // warm-up: first calls build and cache
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+          }
+          long before = threads.getThreadAllocatedBytes(tid);
+          for (int i = 0; i < 100_000; i++) {
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+          }
+          long allocated = threads.getThreadAllocatedBytes(tid) - before;
+          assertThat(all).isTrue();
+          // 200,000 dispatches; a single allocation per call would be >= 3 MB.
+          assertThat(allocated).as("bytes allocated by 200,000 dispatches").isLessThan(4096);
+          return null;
+        });
+  }
+
+  @Test
   void rewrittenMethods_areRecordedAsGuardedMethods_ofTheirFlagAndTest() {
     assertThat(GuardedMethods.forFlag("new-pricing"))
         .contains("com.acme.fixture.Pricing#price(BigDecimal)");
