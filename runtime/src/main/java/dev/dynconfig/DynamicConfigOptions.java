@@ -25,6 +25,7 @@ public final class DynamicConfigOptions {
   private final Fallback fallback;
   private final Duration initTimeout;
   private final boolean registerJmx;
+  private final Duration jmxRegistrationDelay;
   private final Clock clock;
 
   private DynamicConfigOptions(Builder b) {
@@ -42,6 +43,7 @@ public final class DynamicConfigOptions {
     this.fallback = b.fallback;
     this.initTimeout = b.initTimeout;
     this.registerJmx = b.registerJmx;
+    this.jmxRegistrationDelay = b.jmxRegistrationDelay;
     this.clock = b.clock;
     if (source == SourceKind.FILE && file == null) {
       throw new IllegalArgumentException("source=file needs a file (option 'file')");
@@ -75,6 +77,7 @@ public final class DynamicConfigOptions {
     b.fallback = fallback;
     b.initTimeout = initTimeout;
     b.registerJmx = registerJmx;
+    b.jmxRegistrationDelay = jmxRegistrationDelay;
     b.clock = clock;
     return b;
   }
@@ -140,6 +143,16 @@ public final class DynamicConfigOptions {
     return registerJmx;
   }
 
+  /**
+   * When {@link #registerJmx()} is set: zero (the default) registers the MBeans synchronously in
+   * {@code initialize()}; a positive delay registers them later on a daemon thread, after the delay
+   * and once a container that installs its own MBeanServer or LogManager has done so (the agent
+   * sets this; see {@code dev.dynconfig.jmx.JmxRegistration}).
+   */
+  public Duration jmxRegistrationDelay() {
+    return jmxRegistrationDelay;
+  }
+
   /** The clock used for expiry, test windows and cache age. */
   public Clock clock() {
     return clock;
@@ -173,6 +186,8 @@ public final class DynamicConfigOptions {
         + initTimeout
         + ", registerJmx="
         + registerJmx
+        + ", jmxRegistrationDelay="
+        + jmxRegistrationDelay
         + '}';
   }
 
@@ -191,6 +206,7 @@ public final class DynamicConfigOptions {
     private Fallback fallback = Fallback.CACHE;
     private Duration initTimeout = Duration.ofSeconds(3);
     private boolean registerJmx = false;
+    private Duration jmxRegistrationDelay = Duration.ZERO;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -257,6 +273,12 @@ public final class DynamicConfigOptions {
 
     public Builder registerJmx(boolean registerJmx) {
       this.registerJmx = registerJmx;
+      return this;
+    }
+
+    /** See {@link DynamicConfigOptions#jmxRegistrationDelay()}; must be >= 0. */
+    public Builder jmxRegistrationDelay(Duration jmxRegistrationDelay) {
+      this.jmxRegistrationDelay = nonNegative(jmxRegistrationDelay, "jmxRegistrationDelay");
       return this;
     }
 

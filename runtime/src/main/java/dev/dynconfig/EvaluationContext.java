@@ -5,16 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who is asking: the user and session (the bucketing key is {@code userId}, else {@code
- * sessionId}), the environment (null = the engine's configured one), the user's role, and custom
- * attributes (JSON values: String, Number, Boolean, List, Map, null) for targeting rules.
+ * Who is asking: the user and session (the bucketing key is an explicit {@code targetingKey}, else
+ * {@code userId}, else {@code sessionId}), the environment (null = the engine's configured one),
+ * the user's role, and custom attributes (JSON values: String, Number, Boolean, List, Map, null)
+ * for targeting rules.
  *
  * <p>Immutable. Creating one per request is cheap; evaluation never copies it.
  */
 public final class EvaluationContext {
   private static final EvaluationContext EMPTY =
-      new EvaluationContext(null, null, null, null, Map.of());
+      new EvaluationContext(null, null, null, null, Map.of(), null);
 
+  private final String targetingKey;
   private final String userId;
   private final String sessionId;
   private final String environment;
@@ -26,7 +28,9 @@ public final class EvaluationContext {
       String sessionId,
       String environment,
       String userRole,
-      Map<String, Object> customAttributes) {
+      Map<String, Object> customAttributes,
+      String targetingKey) {
+    this.targetingKey = targetingKey;
     this.userId = userId;
     this.sessionId = sessionId;
     this.environment = environment;
@@ -41,7 +45,7 @@ public final class EvaluationContext {
 
   /** A context for one user. */
   public static EvaluationContext ofUser(String userId) {
-    return new EvaluationContext(userId, null, null, null, Map.of());
+    return new EvaluationContext(userId, null, null, null, Map.of(), null);
   }
 
   /**
@@ -59,7 +63,8 @@ public final class EvaluationContext {
         sessionId,
         environment,
         userRole,
-        customAttributes == null ? Map.of() : customAttributes);
+        customAttributes == null ? Map.of() : customAttributes,
+        null);
   }
 
   public static Builder builder() {
@@ -88,14 +93,27 @@ public final class EvaluationContext {
     return customAttributes;
   }
 
-  /** The key users are bucketed by: {@code userId}, else {@code sessionId}, else null. */
+  /**
+   * An explicit bucketing key (OpenFeature's {@code targetingKey}), or null to bucket by {@code
+   * userId}, else {@code sessionId}.
+   */
+  public String targetingKey() {
+    return targetingKey;
+  }
+
+  /**
+   * The key users are bucketed by: {@code targetingKey}, else {@code userId}, else {@code
+   * sessionId}, else null.
+   */
   public String bucketingKey() {
-    return userId != null ? userId : sessionId;
+    return targetingKey != null ? targetingKey : userId != null ? userId : sessionId;
   }
 
   @Override
   public String toString() {
-    return "EvaluationContext{userId="
+    return "EvaluationContext{"
+        + (targetingKey == null ? "" : "targetingKey=" + targetingKey + ", ")
+        + "userId="
         + userId
         + ", sessionId="
         + sessionId
@@ -110,6 +128,7 @@ public final class EvaluationContext {
 
   /** Builds an {@link EvaluationContext}. */
   public static final class Builder {
+    private String targetingKey;
     private String userId;
     private String sessionId;
     private String environment;
@@ -117,6 +136,12 @@ public final class EvaluationContext {
     private final Map<String, Object> attributes = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /** An explicit bucketing key, taking precedence over userId and sessionId. */
+    public Builder targetingKey(String targetingKey) {
+      this.targetingKey = targetingKey;
+      return this;
+    }
 
     public Builder userId(String userId) {
       this.userId = userId;
@@ -156,7 +181,8 @@ public final class EvaluationContext {
           userRole,
           attributes.isEmpty()
               ? Map.of()
-              : Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+              : Collections.unmodifiableMap(new LinkedHashMap<>(attributes)),
+          targetingKey);
     }
   }
 }

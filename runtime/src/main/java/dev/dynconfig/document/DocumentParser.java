@@ -1,8 +1,15 @@
 package dev.dynconfig.document;
 
+import java.util.Map;
+
 /**
  * Reads and validates flag documents, native or flagd, JSON or YAML. A document is accepted whole
- * or rejected whole.
+ * or rejected whole, with every problem listed as {@code path: value reason}.
+ *
+ * <p>Format detection: a {@code flags} object is flagd's format; a {@code flags} array is the
+ * native format unless its entries carry flagd's {@code state}/{@code variants} (flagd's daemon
+ * also accepts an array of flags with a {@code key} each). A document that declares the providers'
+ * schema ({@code "$schema": ".../flags.json"}) must use the object form, as that schema requires.
  */
 public final class DocumentParser {
   private DocumentParser() {}
@@ -10,11 +17,36 @@ public final class DocumentParser {
   /**
    * Parses and validates a document.
    *
-   * @param content the raw bytes
+   * @param content the raw bytes (UTF-8 JSON or YAML)
    * @param origin the file name or URL, used in error messages
    * @throws DocumentException listing every problem as {@code path: value reason}
    */
   public static Document parse(byte[] content, String origin) throws DocumentException {
-    throw new UnsupportedOperationException("TODO(engine)");
+    return validate(Json.read(content, origin), origin);
+  }
+
+  /** As {@link #parse(byte[], String)} for text. */
+  public static Document parse(String content, String origin) throws DocumentException {
+    return validate(Json.read(content, origin), origin);
+  }
+
+  /**
+   * Validates a document already read into plain JSON values (maps, lists, strings, numbers,
+   * booleans, null) — e.g. one the server assembled from admin writes.
+   */
+  public static Document validate(Object tree, String origin) throws DocumentException {
+    if (!(tree instanceof Map)) {
+      throw new DocumentException(
+          origin,
+          java.util.List.of(
+              new DocumentException.Problem(
+                  "$", Json.render(tree), "is not a JSON object; a flag document is an object")));
+    }
+    return new Validator(origin).validate(asMap(tree));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object tree) {
+    return (Map<String, Object>) tree;
   }
 }

@@ -28,7 +28,7 @@ final class ServerFixture {
         .port(0)
         .readToken(READ)
         .adminToken(ADMIN)
-        .validator(new TestValidator())
+        .validator(DocumentValidator.ENGINE)
         .filePollInterval(Duration.ofMillis(100));
   }
 

@@ -126,7 +126,8 @@ class ServerHttpTest {
                     "PUT",
                     "/v1/admin/tests/checkout",
                     ADMIN,
-                    "{\"name\": \"Checkout\", \"status\": \"running\", \"variants\": []}")))
+                    "{\"name\": \"Checkout\", \"status\": \"running\", \"variants\": [{\"id\":"
+                        + " \"control\", \"isControl\": true}], \"allocation\": {\"control\": 100}}")))
         .isEqualTo(8);
     assertThat(version(send(server, "PUT", "/v1/admin/config/checkout/timeoutMs", ADMIN, "1500")))
         .isEqualTo(9);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Reproduces the tables of BENCHMARKS.md (issue 6).
+#
+#   bench/run.sh [--quick] [--no-build] [--section eval|agent|propagation|startup|all] [-- JMH args]
+#
+#   --quick      smoke check: tiny warm-up/measurement, well under two minutes with the build.
+#                Numbers from it are NOT comparable; it only proves everything still runs.
+#   --no-build   reuse bench/target/benchmarks.jar.
+#   --section    run one section only (default: all).
+#   -- ARGS      extra arguments passed to JMH as they are (e.g. -- -f 3).
+#
+# Output goes to bench/results/ (raw files git-ignored; <section>-<mode>-summary.md committed).
+# The JMH run happens inside a new network namespace with only loopback up (unshare -n), so a
+# library that tried to reach the network would fail instead of silently doing so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=full
+BUILD=1
+SECTION=all
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --no-build) BUILD=0 ;;
+    --section) SECTION="$2"; shift ;;
+    --section=*) SECTION="${1#--section=}" ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAR=bench/target/benchmarks.jar
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+
+if [ "$BUILD" = 1 ]; then
+  echo "== build: mvn -B -q -DskipTests package -pl bench -am"
+  mvn -B -q -DskipTests package -pl bench -am
+fi
+[ -f "$JAR" ] || { echo "run.sh: $JAR is missing; run without --no-build" >&2; exit 1; }
+
+# Runs "$@" in a fresh network namespace with only loopback up, or plainly (with a warning) where
+# unshare is not allowed (not root, or a container without CAP_SYS_ADMIN).
+NETNS=isolated
+if ! unshare -n true 2>/dev/null; then
+  NETNS=not-isolated
+  echo "WARNING: 'unshare -n' is not permitted here: running WITHOUT network isolation;" \
+    "the results cannot prove that no library touched the network." >&2
+fi
+run_isolated() {
+  if [ "$NETNS" = isolated ]; then
+    unshare -n -- sh -c 'ip link set lo up 2>/dev/null || echo "WARNING: could not bring loopback up" >&2
+      echo "network namespace: $(ip -brief link 2>/dev/null | tr -s " " | tr "\n" ";")"
+      exec "$@"' netns "$@"
+  else
+    "$@"
+  fi
+}
+
+# Machine, JDK, command and date: every table in BENCHMARKS.md states them.
+header() {
+  local cmd="$1"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "- JDK: $("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.vm.name|java.runtime.version/ {printf "%s ", $2}')"
+  echo "- command: \`$cmd\`"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- network: $NETNS"
+}
+
+section_eval() {
+  # Defaults; an option given after "--" replaces the default of the same name (JMH rejects
+  # duplicates).
+  local defaults=(-f 1)
+  if [ "$MODE" = quick ]; then
+    defaults+=(-wi 1 -i 1 -w 100ms -r 100ms)
+  else
+    defaults+=(-wi 3 -i 5 -w 1s -r 1s)
+  fi
+  local jmh=(-prof gc) i
+  for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+    if ! printf '%s\n' "${EXTRA[@]}" | grep -qx -- "${defaults[i]}"; then
+      jmh+=("${defaults[i]}" "${defaults[i + 1]}")
+    fi
+  done
+  jmh+=("${EXTRA[@]}")
+  local json="$RESULTS/eval-$MODE.json" txt="$RESULTS/eval-$MODE.txt" summary="$RESULTS/eval-$MODE-summary.md"
+  local cmd="bench/run.sh"
+  if [ "$MODE" = quick ]; then cmd+=" --quick"; fi
+  cmd+=" --section eval"
+  echo "== section 1: evaluation, dynconfig vs peers (one JMH run; $MODE)"
+  local head; head="$(header "$cmd  (= java -jar $JAR 'dev\\.dynconfig\\.bench\\.eval\\.' ${jmh[*]} -rf json -rff $json)")"
+  local status=0
+  rm -f "$json"
+  run_isolated "$JAVA" -jar "$JAR" 'dev\.dynconfig\.bench\.eval\.' "${jmh[@]}" -rf json -rff "$json" 2>&1 \
+    | tee "$txt" || status=$?
+  {
+    echo "### Evaluation ($MODE run)"
+    echo
+    echo "$head"
+    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    if [ -s "$json" ]; then
+      "$JAVA" -cp "$JAR" dev.dynconfig.bench.report.EvalSummary "$json"
+    else
+      echo "(no results: JMH did not run; see $txt)"
+    fi
+  } > "$summary"
+  echo
+  cat "$summary"
+  # JMH goes on after a benchmark fails (e.g. a self-check); do not let that pass as success.
+  if grep -q '<failure>' "$txt"; then
+    echo "run.sh: some evaluation benchmarks FAILED (see $txt); they show as 'failed' above." >&2
+    status=1
+  fi
+  return $status
+}
+
+# Sections 2-4 need the agent and the server, which are being built on other branches.
+section_agent() {
+  echo "== section 2: the agent's hot path -- TODO(agent): not implemented yet"
+}
+section_propagation() {
+  echo "== section 3: propagation server -> N clients -- TODO(server): not implemented yet"
+}
+section_startup() {
+  echo "== section 4: start-up with/without the agent -- TODO(agent): not implemented yet"
+}
+
+STATUS=0
+case "$SECTION" in
+  eval) section_eval || STATUS=$? ;;
+  agent) section_agent ;;
+  propagation) section_propagation ;;
+  startup) section_startup ;;
+  all)
+    section_eval || STATUS=$?
+    section_agent
+    section_propagation
+    section_startup
+    ;;
+  *) echo "run.sh: unknown section '$SECTION'" >&2; exit 2 ;;
+esac
+exit $STATUS

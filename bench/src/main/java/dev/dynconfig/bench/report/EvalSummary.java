@@ -1,0 +1,192 @@
+package dev.dynconfig.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the JMH JSON of the evaluation run (section 1 of issue 6) into the Markdown table of
+ * BENCHMARKS.md: ns/op and B/op ({@code gc.alloc.rate.norm}) per library and scenario, then
+ * dynconfig's targets, each marked met or missed with the numbers. Benchmarks missing from the JSON
+ * (failed self-check, engine not there yet) show as "failed" rather than disappearing.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.dynconfig.bench.report.EvalSummary result.json}
+ */
+public final class EvalSummary {
+  /** Benchmark class simple name → label, in table order. */
+  private static final Map<String, String> LIBRARIES = new LinkedHashMap<>();
+
+  static {
+    LIBRARIES.put("DynconfigEval", "dynconfig");
+    LIBRARIES.put("LaunchDarklyEval", "LaunchDarkly 7.13.0");
+    LIBRARIES.put("TogglzEval", "Togglz 4.6.1");
+    LIBRARIES.put("Ff4jEval", "FF4j 2.0.0 ¹");
+    LIBRARIES.put("OpenFeatureFlagdEval", "OpenFeature 1.22.0 + flagd 0.11.15");
+    LIBRARIES.put("UnleashEval", "Unleash 12.2.3");
+    LIBRARIES.put("DynconfigPrebuiltContextEval", "dynconfig, contexts pre-built ²");
+  }
+
+  /** Rows that are dynconfig itself, never counted as peers. */
+  private static boolean isDynconfig(String benchmarkClass) {
+    return benchmarkClass.startsWith("Dynconfig");
+  }
+
+  private static final String[] SCENARIOS = {"staticFlag", "rollout", "rule"};
+  private static final String[] SCENARIO_LABELS = {"(a) static", "(b) 25% rollout", "(c) rule"};
+  private static final double[] TARGET_NS = {5, 40, 30};
+
+  private EvalSummary() {}
+
+  /** One measured benchmark: score and error in ns/op, allocation in B/op (NaN if absent). */
+  record Result(double ns, double nsError, double nsMin, double bytes) {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("usage: EvalSummary <jmh-result.json>");
+      System.exit(2);
+    }
+    System.out.print(render(read(Path.of(args[0]))));
+  }
+
+  /** Reads a JMH JSON result file into "ClassName.method" → result. */
+  static Map<String, Result> read(Path json) throws IOException {
+    Map<String, Result> results = new LinkedHashMap<>();
+    JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(json));
+    for (JsonNode run : root) {
+      String name = run.path("benchmark").asText();
+      int method = name.lastIndexOf('.');
+      int clazz = name.lastIndexOf('.', method - 1);
+      String key = name.substring(clazz + 1);
+      JsonNode primary = run.path("primaryMetric");
+      JsonNode alloc = run.path("secondaryMetrics").path("gc.alloc.rate.norm");
+      double min = Double.NaN;
+      for (JsonNode fork : primary.path("rawData")) {
+        for (JsonNode iteration : fork) {
+          min = Double.isNaN(min) ? iteration.asDouble() : Math.min(min, iteration.asDouble());
+        }
+      }
+      results.put(
+          key,
+          new Result(
+              primary.path("score").asDouble(),
+              primary.path("scoreError").asDouble(Double.NaN),
+              min,
+              alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble()));
+    }
+    return results;
+  }
+
+  static String render(Map<String, Result> results) {
+    StringBuilder out = new StringBuilder();
+    out.append("| library |");
+    for (String label : SCENARIO_LABELS) {
+      out.append(' ').append(label).append(" ns/op |");
+    }
+    for (String label : SCENARIO_LABELS) {
+      out.append(' ').append(label).append(" B/op |");
+    }
+    out.append('\n').append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+      out.append("| ").append(library.getValue()).append(" |");
+      for (String scenario : SCENARIOS) {
+        Result r = results.get(library.getKey() + "." + scenario);
+        out.append(' ').append(r == null ? "failed" : time(r)).append(" |");
+      }
+      for (String scenario : SCENARIOS) {
+        Result r = results.get(library.getKey() + "." + scenario);
+        out.append(' ').append(r == null ? "–" : bytes(r.bytes())).append(" |");
+      }
+      out.append('\n');
+    }
+    out.append('\n')
+        .append(
+            "ns/op: mean ± 99.9% confidence interval (min = best measurement iteration). B/op:"
+                + " `gc.alloc.rate.norm`.\n\n")
+        .append(
+            "¹ FF4j's only percentage strategy (`PonderationStrategy`) draws `Math.random()` per"
+                + " call: the share is right but not sticky per user, so it does not count as a"
+                + " deterministic peer for (b).\n\n")
+        .append(
+            "² Diagnostic, not a peer: the same engine with the 1,024 contexts built once in"
+                + " setup, i.e. evaluation alone, without building an `EvaluationContext` per"
+                + " call.\n\n");
+    out.append(targets(results));
+    return out.toString();
+  }
+
+  /** dynconfig against its targets and against the fastest deterministic peer, per scenario. */
+  static String targets(Map<String, Result> results) {
+    StringBuilder out = new StringBuilder("dynconfig's targets (issue 6):\n\n");
+    for (int s = 0; s < SCENARIOS.length; s++) {
+      String scenario = SCENARIOS[s];
+      Result own = results.get("DynconfigEval." + scenario);
+      String fastestPeer = null;
+      double fastest = Double.MAX_VALUE;
+      for (String library : LIBRARIES.keySet()) {
+        boolean deterministic = !(library.equals("Ff4jEval") && scenario.equals("rollout"));
+        Result r = results.get(library + "." + scenario);
+        if (!isDynconfig(library) && deterministic && r != null && r.ns() < fastest) {
+          fastest = r.ns();
+          fastestPeer = LIBRARIES.get(library);
+        }
+      }
+      out.append("- ").append(SCENARIO_LABELS[s]).append(": ");
+      if (own == null) {
+        out.append("not measured (the dynconfig benchmark failed or was not run).\n");
+        continue;
+      }
+      List<String> verdicts = new ArrayList<>();
+      verdicts.add(
+          verdict(own.ns() <= TARGET_NS[s], fmt(own.ns()) + " ns ≤ " + fmt(TARGET_NS[s]) + " ns"));
+      verdicts.add(verdict(own.bytes() < 0.5, bytes(own.bytes()) + " B/op = 0"));
+      if (fastestPeer != null) {
+        double ratio = fastest / own.ns();
+        verdicts.add(
+            verdict(
+                ratio >= 5,
+                String.format(
+                    Locale.ROOT,
+                    "%.1f× ahead of %s (%s ns), ≥ 5×",
+                    ratio,
+                    fastestPeer,
+                    fmt(fastest))));
+      }
+      out.append(String.join("; ", verdicts)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String verdict(boolean met, String what) {
+    return (met ? "met: " : "**MISSED**: ") + what;
+  }
+
+  /**
+   * Mean ± JMH's 99.9% error, then the best iteration: on a shared machine other processes only
+   * ever add time, so the minimum is the better estimate of the library's own cost.
+   */
+  private static String time(Result r) {
+    String mean = Double.isNaN(r.nsError()) ? fmt(r.ns()) : fmt(r.ns()) + " ± " + fmt(r.nsError());
+    return Double.isNaN(r.nsMin()) ? mean : mean + " (min " + fmt(r.nsMin()) + ")";
+  }
+
+  private static String fmt(double ns) {
+    if (ns < 100) {
+      return String.format(Locale.ROOT, "%.1f", ns);
+    }
+    return String.format(Locale.ROOT, "%,.0f", ns);
+  }
+
+  private static String bytes(double b) {
+    if (Double.isNaN(b)) {
+      return "?";
+    }
+    return b < 0.5 ? "0" : String.format(Locale.ROOT, "%,.0f", b);
+  }
+}

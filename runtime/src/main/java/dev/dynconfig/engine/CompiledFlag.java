@@ -1,0 +1,68 @@
+package dev.dynconfig.engine;
+
+import dev.dynconfig.ErrorCode;
+import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.FlagEvaluation;
+import dev.dynconfig.Reason;
+
+/**
+ * A flag ready to evaluate: immutable, with every result it can produce for a given caller default
+ * built in advance, so evaluation allocates nothing.
+ */
+abstract class CompiledFlag {
+  static final FlagEvaluation NOT_FOUND_NULL = notFound(null);
+  static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE);
+  static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE);
+
+  final String key;
+  final Object definition;
+  final Object definitionTree;
+  final FlagCounters counters;
+
+  CompiledFlag(String key, Object definition, Object definitionTree, FlagCounters counters) {
+    this.key = key;
+    this.definition = definition;
+    this.definitionTree = definitionTree;
+    this.counters = counters;
+  }
+
+  /**
+   * Evaluates the flag.
+   *
+   * @param callerDefault the caller's fallback (null when none)
+   * @param environment the effective environment (context's, else the engine's)
+   */
+  abstract FlagEvaluation evaluate(
+      EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot);
+
+  private static FlagEvaluation notFound(Object value) {
+    return new FlagEvaluation(
+        value,
+        Reason.DEFAULT,
+        null,
+        ErrorCode.FLAG_NOT_FOUND,
+        "no flag with this key in the current configuration");
+  }
+
+  static FlagEvaluation notFound(String key, Object callerDefault) {
+    if (callerDefault == null) {
+      return NOT_FOUND_NULL;
+    }
+    if (callerDefault == Boolean.FALSE) {
+      return NOT_FOUND_FALSE;
+    }
+    if (callerDefault == Boolean.TRUE) {
+      return NOT_FOUND_TRUE;
+    }
+    return new FlagEvaluation(
+        callerDefault,
+        Reason.DEFAULT,
+        null,
+        ErrorCode.FLAG_NOT_FOUND,
+        "no flag '" + key + "' in the current configuration");
+  }
+
+  static FlagEvaluation error(Object callerDefault, ErrorCode code, String message) {
+    return new FlagEvaluation(callerDefault, Reason.ERROR, null, code, message);
+  }
+}

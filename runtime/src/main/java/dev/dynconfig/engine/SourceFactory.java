@@ -1,0 +1,28 @@
+package dev.dynconfig.engine;
+
+import dev.dynconfig.DynamicConfigException;
+import dev.dynconfig.DynamicConfigOptions;
+import dev.dynconfig.source.ConfigSource;
+import dev.dynconfig.source.FileSource;
+import dev.dynconfig.sync.RemoteSources;
+
+/** Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. */
+final class SourceFactory {
+  private SourceFactory() {}
+
+  /** The source for {@code options.source()}, or null for {@code none}. */
+  static ConfigSource create(DynamicConfigOptions options) {
+    switch (options.source()) {
+      case NONE:
+        return null;
+      case FILE:
+        return new FileSource(options.file());
+      case REMOTE:
+      case WEBSOCKET:
+        // HTTP polling with ETag, or the WebSocket stream with polling as its fallback.
+        return RemoteSources.create(options);
+      default:
+        throw new DynamicConfigException("unknown source kind " + options.source());
+    }
+  }
+}

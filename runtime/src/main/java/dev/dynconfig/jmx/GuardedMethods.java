@@ -1,0 +1,66 @@
+package dev.dynconfig.jmx;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which methods the agent rewrote to branch on a flag or test, for the {@code GuardedMethods}
+ * attribute of the flag and test MBeans. The agent calls {@link #recordFlag} / {@link #recordTest}
+ * when it rewrites a method.
+ *
+ * <p>JVM-wide rather than per {@code DynamicConfig} on purpose: class rewriting is JVM-wide (a
+ * class is rewritten once, whichever engine instance later serves it), and recording must work
+ * before the engine exists. Recording is rare (once per rewritten method) and never on the hot
+ * path.
+ */
+public final class GuardedMethods {
+  private static final Map<String, Set<String>> FLAGS = new ConcurrentHashMap<>();
+  private static final Map<String, Set<String>> TESTS = new ConcurrentHashMap<>();
+  private static final String[] NONE = new String[0];
+
+  private GuardedMethods() {}
+
+  /** Records that {@code method} (e.g. {@code com.acme.Pricing#price(Order)}) uses a flag. */
+  public static void recordFlag(String flagKey, String method) {
+    record(FLAGS, flagKey, method);
+  }
+
+  /** Records that {@code method} dispatches on an A/B test. */
+  public static void recordTest(String testId, String method) {
+    record(TESTS, testId, method);
+  }
+
+  /** The methods recorded for a flag, sorted. */
+  public static String[] forFlag(String flagKey) {
+    return sorted(FLAGS, flagKey);
+  }
+
+  /** The methods recorded for a test, sorted. */
+  public static String[] forTest(String testId) {
+    return sorted(TESTS, testId);
+  }
+
+  /** Forgets everything (for tests). */
+  static void clear() {
+    FLAGS.clear();
+    TESTS.clear();
+  }
+
+  private static void record(Map<String, Set<String>> map, String key, String method) {
+    if (key == null || method == null) {
+      return;
+    }
+    map.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(method);
+  }
+
+  private static String[] sorted(Map<String, Set<String>> map, String key) {
+    Set<String> s = key == null ? null : map.get(key);
+    if (s == null) {
+      return NONE;
+    }
+    String[] a = s.toArray(NONE);
+    java.util.Arrays.sort(a);
+    return a;
+  }
+}
