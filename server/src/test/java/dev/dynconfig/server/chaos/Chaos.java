@@ -1,6 +1,5 @@
 package dev.dynconfig.server.chaos;
 
-import dev.dynconfig.server.DocumentValidator;
 import dev.dynconfig.server.DynconfigServer;
 import java.io.IOException;
 import java.net.URI;
@@ -23,19 +22,6 @@ final class Chaos {
       "{\"version\": 1, \"flags\": [{\"key\": \"base\", \"defaultValue\": true}], \"tests\": [],"
           + " \"config\": {}}\n";
 
-  /**
-   * The engine's own validator once it is on the branch; until then (stub parser) any JSON object
-   * passes, which is all the transport tests need.
-   */
-  static final DocumentValidator VALIDATOR =
-      (content, origin) -> {
-        try {
-          DocumentValidator.ENGINE.validate(content, origin);
-        } catch (UnsupportedOperationException engineNotMergedYet) {
-          // the server has already checked that it is a JSON object
-        }
-      };
-
   private Chaos() {}
 
   static DynconfigServer.Builder server(Path file) {
@@ -45,7 +31,6 @@ final class Chaos {
         .port(0)
         .readToken(READ)
         .adminToken(ADMIN)
-        .validator(VALIDATOR)
         .filePollInterval(Duration.ofMillis(200));
   }
 
