@@ -32,7 +32,29 @@ final class ForkedServer {
   /** Starts the server JVM and waits until {@code GET /v1/flags} answers 200. */
   static Process start(Path file, int port, Path log, List<String> jvmArgs, String... extraArgs)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), file, port, log, jvmArgs, extraArgs);
+  }
+
+  /** Under {@code ulimit -f} (KiB): files cannot grow past it, like a full disk. */
+  static Process startWithFileSizeLimit(int kib, Path file, int port, Path log)
+      throws IOException, InterruptedException {
+    return start(
+        List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "dynconfig-server"),
+        file,
+        port,
+        log,
+        List.of());
+  }
+
+  private static Process start(
+      List<String> wrapper,
+      Path file,
+      int port,
+      Path log,
+      List<String> jvmArgs,
+      String... extraArgs)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Start fast: these JVMs live for a second or two.
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k"));
