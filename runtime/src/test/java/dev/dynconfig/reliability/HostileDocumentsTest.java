@@ -37,7 +37,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * problems each name a path and a reason; never another exception, never a hang. Offered to a live
  * engine, a rejected document leaves the previous snapshot serving.
  */
-class HostileDocumentProperties {
+class HostileDocumentsTest {
   static final ObjectMapper M = new ObjectMapper();
   static final JsonNodeFactory F = JsonNodeFactory.instance;
   static final Duration HANG_GUARD = Duration.ofSeconds(10);
@@ -91,7 +91,7 @@ class HostileDocumentProperties {
   /** The hostile values a mutation plants somewhere in a valid document. */
   static Arbitrary<JsonNode> hostileValue() {
     return Arbitraries.oneOf(
-        Arbitraries.integers().between(2, 3000).map(HostileDocumentProperties::nested),
+        Arbitraries.integers().between(2, 3000).map(HostileDocumentsTest::nested),
         Arbitraries.of(
                 "1e999999",
                 "-1e-999999",
@@ -101,7 +101,7 @@ class HostileDocumentProperties {
                 "-0",
                 "1.0E308",
                 "9223372036854775808")
-            .map(HostileDocumentProperties::number),
+            .map(HostileDocumentsTest::number),
         Arbitraries.of(
                 "2027-13-45T99:99:99Z",
                 "yesterday",
@@ -174,15 +174,15 @@ class HostileDocumentProperties {
                 Arbitraries.integers().between(0, 10_000),
                 hostileValue(),
                 Arbitraries.of(true, false))
-            .as(HostileDocumentProperties::plant);
+            .as(HostileDocumentsTest::plant);
     Arbitrary<byte[]> cycles =
-        Arbitraries.integers().between(1, 5).map(HostileDocumentProperties::withRefCycle);
+        Arbitraries.integers().between(1, 5).map(HostileDocumentsTest::withRefCycle);
     Arbitrary<byte[]> bytes =
         Combinators.combine(
                 Arbitraries.of(NATIVE, FLAGD),
                 Arbitraries.integers().between(0, 1_000_000),
                 Arbitraries.of(0, 1, 2, 3))
-            .as(HostileDocumentProperties::mangleBytes);
+            .as(HostileDocumentsTest::mangleBytes);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, planted),
         net.jqwik.api.Tuple.of(1, cycles),
@@ -354,7 +354,7 @@ class HostileDocumentProperties {
             assertNoPolymorphicObjects(val);
           });
     } else if (v instanceof List<?> l) {
-      l.forEach(HostileDocumentProperties::assertNoPolymorphicObjects);
+      l.forEach(HostileDocumentsTest::assertNoPolymorphicObjects);
     } else if (v != null) {
       assertThat(v)
           .isInstanceOfAny(
