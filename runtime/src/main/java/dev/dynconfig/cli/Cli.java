@@ -38,6 +38,8 @@ public final class Cli {
         assign FILE TEST_ID USER_ID [--context JSON] [--env ENVIRONMENT] [--now INSTANT]
             Assigns a user to an A/B test; prints {"variant":"…","config":{…}} or
             {"variant":null,"reason":"…"}.
+        serve --file FILE --port PORT --read-token R --admin-token A [--tls-cert PEM --tls-key PEM]
+            Starts the dynconfig config server (only in dynconfig.jar, the agent jar).
         --help
             Shows this text.
 

@@ -15,7 +15,37 @@ import java.util.concurrent.ThreadLocalRandom;
  * torn mix. Used by the offline cache and by the server's flag-file store.
  */
 public final class AtomicFiles {
+  /**
+   * TEST-ONLY fault injection. With {@code -Ddynconfig.test.crashBeforeRename=true} the JVM halts
+   * (exit code {@value #CRASH_EXIT_CODE}, no shutdown hooks) after the temporary file has been
+   * written and forced to disk and before it is renamed over the target: the worst moment for a
+   * crash. The crash tests in {@code server/src/test/.../chaos} use it to show the target is then
+   * the old document, never a torn one. Never set it outside tests.
+   */
+  public static final String TEST_CRASH_BEFORE_RENAME = "dynconfig.test.crashBeforeRename";
+
+  /** The exit code of the test-only crash. */
+  public static final int CRASH_EXIT_CODE = 86;
+
+  private static final String TMP_INFIX = ".tmp-";
+
   private AtomicFiles() {}
+
+  /**
+   * Deletes temporary files a crash left next to {@code target} ({@code .<name>.tmp-*}). Only for a
+   * single writer that owns the target (the server's store at start-up). Best effort.
+   */
+  public static void deleteStaleTemporaries(Path target) {
+    Path abs = target.toAbsolutePath();
+    String prefix = "." + abs.getFileName() + TMP_INFIX;
+    try (var entries = Files.newDirectoryStream(abs.getParent(), prefix + "*")) {
+      for (Path p : entries) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // leftovers only cost disk space
+    }
+  }
 
   /**
    * Writes {@code content} to a temporary file in the target's directory, forces it to disk,
@@ -31,7 +61,7 @@ public final class AtomicFiles {
         dir.resolve(
             "."
                 + abs.getFileName()
-                + ".tmp-"
+                + TMP_INFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       try (FileChannel ch =
@@ -45,6 +75,9 @@ public final class AtomicFiles {
           ch.write(buf);
         }
         ch.force(true);
+      }
+      if (Boolean.getBoolean(TEST_CRASH_BEFORE_RENAME)) {
+        Runtime.getRuntime().halt(CRASH_EXIT_CODE);
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -16,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -183,7 +184,8 @@ public final class WebSocketSource implements ConfigSource {
           if (!done.isSuccess()) {
             disconnected(
                 f.channel(),
-                "cannot connect to " + host + ":" + port + ": " + Poller.rootMessage(done.cause()));
+                "cannot connect to " + host + ":" + port + ": " + Poller.rootMessage(done.cause()),
+                false);
           }
         });
   }
@@ -193,21 +195,29 @@ public final class WebSocketSource implements ConfigSource {
     if (ch != channel) {
       return;
     }
-    backoff.reset();
+    // No backoff.reset() here: a server that completes the handshake and then sends garbage would
+    // otherwise be hammered at baseDelay forever. The reset happens when a session ends cleanly.
     hadDocumentOrConnection = true;
     fallback.stop();
     gate.status(ConnectionStatus.CONNECTED, null);
     log.debug("Connected to {}", settings.url());
   }
 
-  /** Event loop: this attempt or connection is over; schedule the next one. */
-  private void disconnected(Channel ch, String reason) {
+  /**
+   * Event loop: this attempt or connection is over; schedule the next one. {@code cleanSession}:
+   * the handshake completed and the server broke no rule (no malformed message, no oversized or
+   * invalid frame), so the failure streak starts over.
+   */
+  private void disconnected(Channel ch, String reason, boolean cleanSession) {
     if (ch != channel) {
       return;
     }
     channel = null;
     if (closed) {
       return;
+    }
+    if (cleanSession) {
+      backoff.reset();
     }
     Duration delay = backoff.nextDelay();
     boolean error = backoff.exhausted();
@@ -232,10 +242,14 @@ public final class WebSocketSource implements ConfigSource {
 
   private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private String problem;
+    private boolean handshook;
+    // The server broke the protocol: the session counts as a failed attempt.
+    private boolean faulted;
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        handshook = true;
         connected(ctx.channel());
       } else if (evt
           == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -288,6 +302,7 @@ public final class WebSocketSource implements ConfigSource {
     private void malformed(ChannelHandlerContext ctx, String what) {
       // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
       problem = "malformed message from the server (" + what + ")";
+      faulted = true;
       log.warn("{}: {}", settings.url(), problem);
       ctx.close();
     }
@@ -303,12 +318,17 @@ public final class WebSocketSource implements ConfigSource {
       } else if (problem == null) {
         problem = Poller.rootMessage(cause);
       }
+      if (cause instanceof DecoderException) {
+        // Oversized, invalid UTF-8 or otherwise corrupt frames.
+        faulted = true;
+      }
       ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      disconnected(ctx.channel(), problem != null ? problem : "connection closed");
+      disconnected(
+          ctx.channel(), problem != null ? problem : "connection closed", handshook && !faulted);
       super.channelInactive(ctx);
     }
   }

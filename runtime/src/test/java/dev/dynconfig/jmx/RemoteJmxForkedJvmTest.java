@@ -210,13 +210,23 @@ class RemoteJmxForkedJvmTest {
     stdin.flush();
     String prefix = "RESULT " + flagKey + " ";
     await(
-        () -> out.subList(from, out.size()).stream().anyMatch(l -> l.startsWith(prefix)),
+        () -> linesSince(from).stream().anyMatch(l -> l.startsWith(prefix)),
         "the app's answer for " + flagKey);
-    return out.subList(from, out.size()).stream()
+    return linesSince(from).stream()
         .filter(l -> l.startsWith(prefix))
         .map(l -> Boolean.parseBoolean(l.substring(prefix.length())))
         .findFirst()
         .orElseThrow();
+  }
+
+  /**
+   * The app's output lines from index {@code from} on. Copied first: a sub-list view of the
+   * CopyOnWriteArrayList would throw ConcurrentModificationException as soon as the pump adds a
+   * line.
+   */
+  private List<String> linesSince(int from) {
+    List<String> all = List.copyOf(out);
+    return all.subList(Math.min(from, all.size()), all.size());
   }
 
   private static boolean isRegistered(MBeanServerConnection jmx, ObjectName name) {

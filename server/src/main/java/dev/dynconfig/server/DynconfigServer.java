@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -155,6 +156,22 @@ public final class DynconfigServer implements AutoCloseable {
   /** Number of open {@code /v1/stream} connections. */
   public int streamConnections() {
     return streams.size();
+  }
+
+  /**
+   * The most bytes queued in the JVM for any one {@code /v1/stream} connection right now (for
+   * monitoring and tests). Bounded by the 1 MiB write high-water mark plus one message: a client
+   * that does not read is not queued further, it keeps only the newest pending snapshot.
+   */
+  public long maxPendingStreamBytes() {
+    long max = 0;
+    for (Channel ch : streams.keySet()) {
+      ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+      if (out != null) {
+        max = Math.max(max, out.totalPendingWriteBytes());
+      }
+    }
+    return max;
   }
 
   /** Looks at the file for hand edits now instead of waiting for the watcher; for tests. */

@@ -89,6 +89,9 @@ final class FlagStore implements AutoCloseable {
       Path file, DocumentValidator validator, Consumer<Snapshot> publisher, Duration pollInterval)
       throws IOException, DocumentException {
     FlagStore store = new FlagStore(file, validator, publisher);
+    // A crash between writing a temporary file and renaming it leaves the temporary behind.
+    AtomicFiles.deleteStaleTemporaries(store.file);
+    AtomicFiles.deleteStaleTemporaries(store.sidecar);
     try {
       store.load();
       store.startWatching(pollInterval);

@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
  * Random rules built from every operator, with random arguments: each either compiles or is refused
  * with a RuleException, and a compiled rule never throws when evaluated.
  */
-class HostileRuleProperties {
+class HostileRulePropertiesTest {
   private static final String[] OPS = {
     "var",
     "missing",

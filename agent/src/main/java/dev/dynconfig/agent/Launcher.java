@@ -1,0 +1,47 @@
+package dev.dynconfig.agent;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/**
+ * {@code Main-Class} of {@code dynconfig.jar}: {@code java -jar dynconfig.jar serve ...} starts the
+ * config server, every other command ({@code validate}, {@code eval}, {@code assign}) goes to the
+ * CLI. Both are looked up reflectively so this jar builds and runs even while one of them is
+ * missing, and says so clearly.
+ */
+public final class Launcher {
+  private static final String SERVER = "dev.dynconfig.server.ServerMain";
+  private static final String CLI = "dev.dynconfig.cli.Cli";
+
+  private Launcher() {}
+
+  public static void main(String[] args) throws Throwable {
+    if (args.length > 0 && args[0].equals("serve")) {
+      run(SERVER, Arrays.copyOfRange(args, 1, args.length), "the config server ('serve')");
+    } else {
+      run(CLI, args, "the command-line tool (validate, eval, assign)");
+    }
+  }
+
+  private static void run(String className, String[] args, String what) throws Throwable {
+    Method main;
+    try {
+      main = Class.forName(className).getMethod("main", String[].class);
+    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      System.err.println(
+          "dynconfig: "
+              + what
+              + " is not part of this build ("
+              + className
+              + ".main not found). Rebuild with 'mvn -B -DskipTests package'.");
+      System.exit(2);
+      return;
+    }
+    try {
+      main.invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.dynconfig.agent.internal;
+
+import dev.dynconfig.api.DynamicContext;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How to read the context sources visible to one application class loader: the application's {@code
+ * DynamicContext} scope (normally the bootstrap copy; a different class under a child-first loader
+ * or after late attach) and the application's own SLF4J {@code MDC} (never our relocated copy).
+ * Resolved on the first call of a site rather than at transform time, because loading classes from
+ * inside a {@code ClassFileTransformer} risks {@code ClassCircularityError} and deadlocks.
+ */
+final class ContextReaders {
+  private static final Logger log = LoggerFactory.getLogger(ContextReaders.class);
+
+  /**
+   * Built at run time so the shade plugin's relocation (which rewrites string constants that look
+   * like relocated class names) does not turn it into our own shaded MDC.
+   */
+  private static final String MDC_CLASS = String.join(".", "org", "slf4j", "MDC");
+
+  private static final String SCOPE_CLASS = DynamicContext.class.getName();
+
+  private static final Map<ClassLoader, ContextReaders> BY_LOADER = new WeakHashMap<>();
+  private static final ContextReaders BOOTSTRAP_ONLY = new ContextReaders(null, null);
+
+  /** {@code (String)String}: the app's {@code MDC.get}, or null when it has no SLF4J. */
+  final MethodHandle mdcGet;
+
+  /** {@code ()Map}: a foreign {@code DynamicContext.current()}, or null for the bootstrap copy. */
+  final MethodHandle foreignScope;
+
+  private ContextReaders(MethodHandle mdcGet, MethodHandle foreignScope) {
+    this.mdcGet = mdcGet;
+    this.foreignScope = foreignScope;
+  }
+
+  /** The readers of the site's class loader (cached per loader, weakly). */
+  static ContextReaders of(Site site) {
+    ContextReaders readers = site.readers;
+    if (readers == null) {
+      readers = forLoader(site.loader());
+      site.readers = readers;
+    }
+    return readers;
+  }
+
+  static synchronized ContextReaders forLoader(ClassLoader loader) {
+    if (loader == null) {
+      return BOOTSTRAP_ONLY;
+    }
+    ContextReaders readers = BY_LOADER.get(loader);
+    if (readers == null) {
+      readers = new ContextReaders(findMdc(loader), findForeignScope(loader));
+      BY_LOADER.put(loader, readers);
+    }
+    return readers;
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> scope() throws Throwable {
+    return foreignScope == null
+        ? DynamicContext.current()
+        : (Map<String, Object>) (Map<?, ?>) foreignScope.invokeExact();
+  }
+
+  String mdc(String key) throws Throwable {
+    return mdcGet == null ? null : (String) mdcGet.invokeExact(key);
+  }
+
+  private static MethodHandle findMdc(ClassLoader loader) {
+    try {
+      Class<?> mdc = Class.forName(MDC_CLASS, false, loader);
+      MethodHandle get =
+          MethodHandles.publicLookup()
+              .findStatic(mdc, "get", MethodType.methodType(String.class, String.class));
+      log.debug("reading the MDC of {} ({})", loader, mdc.getProtectionDomain());
+      return get;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn("cannot read the SLF4J MDC of class loader {}: {}", loader, e.toString());
+      return null;
+    }
+  }
+
+  private static MethodHandle findForeignScope(ClassLoader loader) {
+    try {
+      Class<?> scope = Class.forName(SCOPE_CLASS, false, loader);
+      if (scope == DynamicContext.class) {
+        return null;
+      }
+      return MethodHandles.publicLookup()
+          .findStatic(scope, "current", MethodType.methodType(Map.class));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn("cannot read DynamicContext of class loader {}: {}", loader, e.toString());
+      return null;
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.dynconfig.agent.internal;
+
+import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.TestVariant;
+import dev.dynconfig.bootstrap.Bridge;
+import dev.dynconfig.bootstrap.Dispatcher;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine side of the bridge: maps a site id to its flag, test or config key, assembles the
+ * context and asks the {@link Evaluator}. Failures are thrown to the {@link Bridge}, which runs the
+ * original body and reports them back to {@link #failed}, where they are logged rate-limited.
+ *
+ * <p>Context-free fast path: reading the context costs several MDC lookups per call, wasted when
+ * the result cannot depend on it (an override, a flag without targeting/rollout/environments/
+ * minimum role, an unknown flag or test). Each site therefore caches, per snapshot, whether it
+ * needs the context ({@link Site.Shape}); a context-free {@code @Toggle} evaluates with the shared
+ * empty context (so the engine still counts the evaluation and checks expiry) and an unknown
+ * {@code @Variant} test runs the entry body without asking. The cache is keyed by {@link
+ * #generation}, a fresh object after every snapshot swap, so checking it is two volatile reads and
+ * an identity comparison; recomputing it (once per site and swap) is the only allocation.
+ *
+ * <p>Between a swap and its notification (microseconds, on the thread that made the change) a call
+ * may still use the previous snapshot's shape with the new snapshot; that can only evaluate a flag
+ * that just gained targeting once with an empty context, never throw.
+ */
+final class EngineDispatcher implements Dispatcher {
+  /**
+   * Test-only fault injection, read once at start: {@code evaluate} makes every dispatch throw, to
+   * prove that nothing reaches application code. Never set this in production.
+   */
+  static final String FAULT_INJECTION_PROPERTY = "dynconfig.test.faultInjection";
+
+  private static final Logger log = LoggerFactory.getLogger(EngineDispatcher.class);
+  private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+  private final SiteRegistry sites;
+  private final Evaluator evaluator;
+  private final ContextAssembler contexts;
+  private final boolean injectFaults;
+  private final AtomicLong lastFailureLog =
+      new AtomicLong(System.nanoTime() - 2 * FAILURE_LOG_INTERVAL_NANOS);
+  private final AtomicLong suppressedFailures = new AtomicLong();
+  private final Set<String> conversionProblems = ConcurrentHashMap.newKeySet();
+
+  /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
+  private volatile Object generation = new Object();
+
+  EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
+    this.sites = sites;
+    this.evaluator = evaluator;
+    this.contexts = contexts;
+    this.injectFaults = "evaluate".equals(System.getProperty(FAULT_INJECTION_PROPERTY));
+    evaluator.onSnapshotSwap(() -> generation = new Object());
+  }
+
+  @Override
+  public boolean toggle(int id) {
+    Site.ToggleSite site = (Site.ToggleSite) sites.get(id);
+    checkFault();
+    Object g = generation;
+    Site.Shape shape = site.shape;
+    if (shape == null || shape.generation() != g) {
+      // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
+      shape = new Site.Shape(g, !evaluator.needsContext(site.flag));
+      site.shape = shape;
+    }
+    EvaluationContext context = shape.fast() ? EvaluationContext.empty() : context(site);
+    return evaluator.flag(site.flag, context, site.defaultBox);
+  }
+
+  @Override
+  public int variant(int id) {
+    Site.VariantSite site = (Site.VariantSite) sites.get(id);
+    checkFault();
+    Object g = generation;
+    Site.Shape shape = site.shape;
+    if (shape == null || shape.generation() != g) {
+      shape = new Site.Shape(g, !evaluator.hasTest(site.test));
+      site.shape = shape;
+      if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
+        log.warn(
+            "@Variant {}: test '{}' is not defined in {}; the entry method's own body runs until"
+                + " a source defines the test (logged once per method)",
+            site.display,
+            site.test,
+            evaluator.describeSnapshot());
+      }
+    }
+    if (shape.fast()) {
+      return -1;
+    }
+    TestVariant variant = evaluator.variant(site.test, context(site));
+    if (variant == null || variant.isControl()) {
+      return -1;
+    }
+    return site.indexOf(variant.id());
+  }
+
+  @Override
+  public Object config(int id) {
+    Site.ConfigSite site = (Site.ConfigSite) sites.get(id);
+    checkFault();
+    Object raw = evaluator.config(site.namespace, site.key);
+    if (raw == null) {
+      return Bridge.NO_VALUE;
+    }
+    Site.Converted converted = site.converted;
+    if (converted != null && converted.raw() == raw) {
+      return converted.value();
+    }
+    // The value changed (a new snapshot): convert once and cache it for every later call.
+    Object value = convert(site, raw);
+    site.converted = new Site.Converted(raw, value);
+    return value;
+  }
+
+  private Object convert(Site.ConfigSite site, Object raw) {
+    try {
+      java.lang.reflect.Type type = site.returnType;
+      if (type == null) {
+        type = ValueConverter.returnType(site);
+        site.returnType = type;
+      }
+      return ValueConverter.convert(raw, type);
+    } catch (Exception | LinkageError e) {
+      String problem = site.namespace + "." + site.key + " = " + raw;
+      if (conversionProblems.add(site.describe() + problem)) {
+        log.warn(
+            "@ConfigValue {}.{} = {} cannot be used as the return value of {}: {}; the method's"
+                + " own value is used until the value changes",
+            site.namespace,
+            site.key,
+            raw,
+            site.describe(),
+            e.getMessage());
+      }
+      return Bridge.NO_VALUE;
+    }
+  }
+
+  private void checkFault() {
+    if (injectFaults) {
+      throw new IllegalStateException("fault injected by -D" + FAULT_INJECTION_PROPERTY);
+    }
+  }
+
+  private EvaluationContext context(Site site) {
+    try {
+      return contexts.current(ContextReaders.of(site));
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("reading the evaluation context failed", t);
+    }
+  }
+
+  @Override
+  public void failed(int id, Throwable failure) {
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if (now - last < FAILURE_LOG_INTERVAL_NANOS || !lastFailureLog.compareAndSet(last, now)) {
+      suppressedFailures.incrementAndGet();
+      return;
+    }
+    Site site = null;
+    try {
+      site = sites.get(id);
+    } catch (RuntimeException ignored) {
+      // unknown id: reported as such below
+    }
+    long suppressed = suppressedFailures.getAndSet(0);
+    log.error(
+        "evaluation for {} failed; the method's original body ran instead{}",
+        site == null ? "site " + id : site.describe(),
+        suppressed > 0 ? " (" + suppressed + " similar failures not logged)" : "",
+        failure);
+  }
+}

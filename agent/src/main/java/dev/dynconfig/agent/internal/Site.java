@@ -1,0 +1,156 @@
+package dev.dynconfig.agent.internal;
+
+import java.lang.ref.WeakReference;
+import java.util.List;
+
+/**
+ * One rewritten method, as the agent saw it at transform time. The site id is the index in {@link
+ * SiteRegistry}; it is embedded as a constant in the rewritten code. Runtime caches (the class
+ * loader's context readers, converted config values) hang off the site so the hot path never looks
+ * anything up by name.
+ */
+abstract class Site {
+  final int id;
+  final String ownerName;
+  final String methodName;
+  final String descriptor;
+
+  /** {@code com.acme.Pricing#price(Order)}: what operators see (JMX GuardedMethods, logs). */
+  final String display;
+
+  private final WeakReference<ClassLoader> loader;
+
+  /** Context readers of the defining class loader; resolved on first call, not at transform. */
+  volatile ContextReaders readers;
+
+  Site(int id, String ownerName, String methodName, String descriptor, ClassLoader loader) {
+    this.id = id;
+    this.ownerName = ownerName;
+    this.methodName = methodName;
+    this.descriptor = descriptor;
+    this.loader = new WeakReference<>(loader);
+    this.display = display(ownerName, methodName, descriptor);
+  }
+
+  /** {@code com.acme.Pricing#price(Order, int)}: parameter types by simple name. */
+  static String display(String ownerName, String methodName, String descriptor) {
+    StringBuilder sb = new StringBuilder(ownerName).append('#').append(methodName).append('(');
+    net.bytebuddy.jar.asm.Type[] args = net.bytebuddy.jar.asm.Type.getArgumentTypes(descriptor);
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i].getClassName();
+      int dot = name.lastIndexOf('.');
+      // Nested classes keep their outer name (Outer$Inner -> Outer.Inner), as Java source does.
+      sb.append(i > 0 ? ", " : "").append(name.substring(dot + 1).replace('$', '.'));
+    }
+    return sb.append(')').toString();
+  }
+
+  ClassLoader loader() {
+    return loader.get();
+  }
+
+  /** {@code com.acme.Pricing#price(Lcom/acme/Order;)Ljava/math/BigDecimal;} for logs and JMX. */
+  String describe() {
+    return ownerName + "#" + methodName + descriptor;
+  }
+
+  /**
+   * What the dispatcher learnt about a site's flag or test from one snapshot: {@code generation}
+   * identifies the snapshot (see {@code EngineDispatcher}), {@code fast} means the context is not
+   * needed (a {@code @Toggle} on a context-free flag, a {@code @Variant} on an unknown test).
+   * Immutable, so a reader sees both fields of the same snapshot; replaced once per swap.
+   */
+  record Shape(Object generation, boolean fast) {}
+
+  /** A {@code @Toggle} method. */
+  static final class ToggleSite extends Site {
+    final String flag;
+    final boolean defaultValue;
+    final Boolean defaultBox;
+
+    /** Whether the flag needs the context, as of the latest snapshot seen by a call. */
+    volatile Shape shape;
+
+    ToggleSite(
+        int id,
+        String owner,
+        String method,
+        String descriptor,
+        ClassLoader loader,
+        String flag,
+        boolean defaultValue) {
+      super(id, owner, method, descriptor, loader);
+      this.flag = flag;
+      this.defaultValue = defaultValue;
+      this.defaultBox = defaultValue;
+    }
+  }
+
+  /** A {@code @Variant} entry method and the sibling ids, in the order of the dispatch table. */
+  static final class VariantSite extends Site {
+    final String test;
+    final String[] siblingIds;
+
+    /** Whether the test is unknown, as of the latest snapshot seen by a call. */
+    volatile Shape shape;
+
+    /** Set once the "unknown test" line has been logged for this site. */
+    final java.util.concurrent.atomic.AtomicBoolean unknownLogged =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    VariantSite(
+        int id,
+        String owner,
+        String method,
+        String descriptor,
+        ClassLoader loader,
+        String test,
+        List<String> siblingIds) {
+      super(id, owner, method, descriptor, loader);
+      this.test = test;
+      this.siblingIds = siblingIds.toArray(new String[0]);
+    }
+
+    /** The dispatch index of {@code variantId}, or -1 to run the entry method's own body. */
+    int indexOf(String variantId) {
+      if (variantId == null) {
+        return -1;
+      }
+      String[] ids = siblingIds;
+      for (int i = 0; i < ids.length; i++) {
+        if (ids[i].equals(variantId)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** A {@code @ConfigValue} method. */
+  static final class ConfigSite extends Site {
+    final String namespace;
+    final String key;
+
+    /** The raw value last converted and its conversion (or NO_VALUE); replaced on change. */
+    volatile Converted converted;
+
+    /** Resolved on first conversion: the method's generic return type. */
+    volatile java.lang.reflect.Type returnType;
+
+    ConfigSite(
+        int id,
+        String owner,
+        String method,
+        String descriptor,
+        ClassLoader loader,
+        String namespace,
+        String key) {
+      super(id, owner, method, descriptor, loader);
+      this.namespace = namespace;
+      this.key = key;
+    }
+  }
+
+  /** An immutable (raw → converted) pair, compared by identity of {@code raw}. */
+  record Converted(Object raw, Object value) {}
+}

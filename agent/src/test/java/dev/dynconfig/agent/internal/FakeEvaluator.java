@@ -1,0 +1,79 @@
+package dev.dynconfig.agent.internal;
+
+import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.TestVariant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** An in-memory engine: flags, per-user variant assignment and config values set by the test. */
+final class FakeEvaluator implements Evaluator {
+  final Map<String, Boolean> flags = new ConcurrentHashMap<>();
+  final Map<String, Function<EvaluationContext, String>> tests = new ConcurrentHashMap<>();
+  final Map<String, Object> config = new ConcurrentHashMap<>();
+
+  /** Flags whose result does not depend on the context (as the real engine would tell). */
+  final Set<String> contextFree = ConcurrentHashMap.newKeySet();
+
+  /** Tests the current "snapshot" does not define. */
+  final Set<String> unknownTests = ConcurrentHashMap.newKeySet();
+
+  final AtomicInteger variantCalls = new AtomicInteger();
+  volatile EvaluationContext lastContext;
+  volatile RuntimeException failure;
+  private final List<Runnable> swapListeners = new CopyOnWriteArrayList<>();
+
+  /** Simulates a snapshot swap: the dispatcher re-reads needsContext/hasTest. */
+  void swap() {
+    swapListeners.forEach(Runnable::run);
+  }
+
+  @Override
+  public boolean needsContext(String flag) {
+    return !contextFree.contains(flag);
+  }
+
+  @Override
+  public boolean hasTest(String test) {
+    return !unknownTests.contains(test);
+  }
+
+  @Override
+  public void onSnapshotSwap(Runnable listener) {
+    swapListeners.add(listener);
+  }
+
+  @Override
+  public boolean flag(String flag, EvaluationContext context, Boolean defaultValue) {
+    fail();
+    lastContext = context;
+    return flags.getOrDefault(flag, defaultValue);
+  }
+
+  @Override
+  public TestVariant variant(String test, EvaluationContext context) {
+    fail();
+    variantCalls.incrementAndGet();
+    lastContext = context;
+    Function<EvaluationContext, String> assign = tests.get(test);
+    String id = assign == null ? null : assign.apply(context);
+    return id == null ? null : new TestVariant(id, id, id.equals("control"), Map.of());
+  }
+
+  @Override
+  public Object config(String namespace, String key) {
+    fail();
+    return config.get(namespace + "." + key);
+  }
+
+  private void fail() {
+    RuntimeException f = failure;
+    if (f != null) {
+      throw f;
+    }
+  }
+}

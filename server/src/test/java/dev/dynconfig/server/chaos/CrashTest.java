@@ -1,0 +1,84 @@
+package dev.dynconfig.server.chaos;
+
+import static dev.dynconfig.server.chaos.Chaos.ADMIN;
+import static dev.dynconfig.server.chaos.Chaos.READ;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynconfig.sync.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A crash at the worst moment of a write: the new document is on disk in the temporary file,
+ * forced, and not yet renamed over the flag file (the test-only hook {@code
+ * dynconfig.test.crashBeforeRename} halts the server JVM exactly there). The file is then the old
+ * document byte for byte, the write was never acknowledged, and the restarted server serves the old
+ * version, removes the leftover temporary and accepts the write again.
+ */
+class CrashTest {
+  static final ObjectMapper M = new ObjectMapper();
+
+  @TempDir Path dir;
+  Process server;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (server != null) {
+      ForkedServer.kill(server);
+    }
+  }
+
+  @Test
+  void crashBetweenWriteAndRename_leavesTheOldDocument_neverATornOne() throws Exception {
+    Path file = dir.resolve("flags.json");
+    Files.writeString(file, Chaos.NATIVE);
+    Path log = dir.resolve("server.log");
+    int port = ForkedServer.freePort();
+    // First start writes the version sidecar; a clean state to crash from.
+    server = ForkedServer.start(file, port, log, List.of());
+    ForkedServer.kill(server);
+    byte[] before = Files.readAllBytes(file);
+
+    server =
+        ForkedServer.start(
+            file, port, log, List.of("-D" + AtomicFiles.TEST_CRASH_BEFORE_RENAME + "=true"));
+    Process crashing = server;
+    assertThatThrownBy(
+            () ->
+                ForkedServer.RawHttp.request(
+                    port, "PUT", "/v1/admin/flags/new-one", ADMIN, "{\"defaultValue\": true}"))
+        .as("the write is never acknowledged")
+        .isInstanceOf(IOException.class);
+    assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(crashing.exitValue()).isEqualTo(AtomicFiles.CRASH_EXIT_CODE);
+
+    assertThat(Files.readAllBytes(file)).as("the old document, byte for byte").isEqualTo(before);
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("the forced temporary is left behind by the crash")
+          .anyMatch(n -> n.startsWith(".flags.json.tmp-"));
+    }
+
+    server = ForkedServer.start(file, port, log, List.of());
+    var served = ForkedServer.RawHttp.request(port, "GET", "/v1/flags", READ, null);
+    assertThat(M.readTree(served.body()).get("version").asLong()).isEqualTo(1);
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("leftover temporaries are removed at start-up")
+          .noneMatch(n -> n.contains(".tmp-"));
+    }
+    var put =
+        ForkedServer.RawHttp.request(
+            port, "PUT", "/v1/admin/flags/new-one", ADMIN, "{\"defaultValue\": true}");
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(M.readTree(Files.readAllBytes(file)).toString()).contains("new-one");
+  }
+}
