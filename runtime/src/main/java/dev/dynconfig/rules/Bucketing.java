@@ -26,18 +26,92 @@ public final class Bucketing {
    * concatenated string or its bytes.
    */
   public static long hash(String key, String bucketingKey) {
-    // The two strings are streamed as one UTF-16 sequence (a high surrogate at the end of key pairs
-    // with a low surrogate at the start of bucketingKey, exactly as in the concatenated string),
-    // and
-    // their UTF-8 bytes are packed little-endian into 4-byte MurmurHash3 blocks as they are
-    // produced.
     int keyLength = key.length();
-    int total = keyLength + bucketingKey.length();
+    int bucketingLength = bucketingKey.length();
+    int total = keyLength + bucketingLength;
     int h = 0;
     int block = 0;
     int filled = 0; // bytes in the pending block
-    int byteCount = 0;
-    for (int i = 0; i < total; i++) {
+
+    // ASCII fast path (flag keys and user ids almost always are): one char is one UTF-8 byte, so
+    // four chars make a block directly. It stops at the first char >= 0x80 and leaves i, h, block
+    // and filled exactly as the general loop below would have them at that char, so the general
+    // loop carries on from there bit-identically (and does the surrogate pairing across the two
+    // strings, which needs a non-ASCII char anyway).
+    int i = 0;
+    while (i + 4 <= keyLength) {
+      char c0 = key.charAt(i);
+      char c1 = key.charAt(i + 1);
+      char c2 = key.charAt(i + 2);
+      char c3 = key.charAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) {
+        break;
+      }
+      h = mixBlock(h, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+      i += 4;
+    }
+    if (i + 4 > keyLength) {
+      // Fewer than 4 chars of key left: they start the block that the bucketing key completes.
+      while (i < keyLength) {
+        char c = key.charAt(i);
+        if (c >= 0x80) {
+          break;
+        }
+        block |= c << (filled << 3);
+        filled++;
+        i++;
+      }
+      if (i == keyLength) {
+        int j = 0;
+        while (filled != 0 && j < bucketingLength) {
+          char c = bucketingKey.charAt(j);
+          if (c >= 0x80) {
+            break;
+          }
+          block |= c << (filled << 3);
+          j++;
+          if (++filled == 4) {
+            h = mixBlock(h, block);
+            block = 0;
+            filled = 0;
+          }
+        }
+        // If the loop above stopped at a non-ASCII char, the two loops below stop there too.
+        while (j + 4 <= bucketingLength) {
+          char c0 = bucketingKey.charAt(j);
+          char c1 = bucketingKey.charAt(j + 1);
+          char c2 = bucketingKey.charAt(j + 2);
+          char c3 = bucketingKey.charAt(j + 3);
+          if ((c0 | c1 | c2 | c3) >= 0x80) {
+            break;
+          }
+          h = mixBlock(h, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+          j += 4;
+        }
+        // The last 0-3 chars, or the ASCII chars of the block holding the first non-ASCII one.
+        while (j < bucketingLength) {
+          char c = bucketingKey.charAt(j);
+          if (c >= 0x80) {
+            break;
+          }
+          block |= c << (filled << 3);
+          j++;
+          if (++filled == 4) {
+            h = mixBlock(h, block);
+            block = 0;
+            filled = 0;
+          }
+        }
+        i = keyLength + j;
+      }
+    }
+
+    // General path: the two strings are streamed as one UTF-16 sequence (a high surrogate at the
+    // end of key pairs with a low surrogate at the start of bucketingKey, exactly as in the
+    // concatenated string), and their UTF-8 bytes are packed little-endian into 4-byte MurmurHash3
+    // blocks as they are produced. Everything before i was ASCII: one byte per char.
+    int byteCount = i;
+    for (; i < total; i++) {
       char c = i < keyLength ? key.charAt(i) : bucketingKey.charAt(i - keyLength);
       int cp;
       if (c < 0x80) {

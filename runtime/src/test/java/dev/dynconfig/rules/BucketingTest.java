@@ -73,6 +73,61 @@ class BucketingTest {
     assertThat(Bucketing.hash(low + high, "")).isEqualTo(Bucketing.hash("??", ""));
   }
 
+  /**
+   * The ASCII fast path hands over to the general UTF-8 path at the first non-ASCII char; the hash
+   * must not depend on where that char falls: at every offset modulo 4 in either string, in the
+   * block that straddles the two strings, and right at their boundary (including a surrogate pair
+   * split across them). Every UTF-8 length (2, 3, 4 bytes and a lone surrogate) is tried.
+   */
+  @Test
+  void hash_isBitIdentical_whereverTheFirstNonAsciiCharFalls() {
+    String[] nonAscii = {"é", "日", "😀", "\uD800", "\uDC00", "\u0080", "\u07ff", "\uffff"};
+    String ascii = "abcdefghijklmnopqrstuvwxyz0123456789";
+    int checked = 0;
+    for (String odd : nonAscii) {
+      for (int keyLength = 0; keyLength <= 13; keyLength++) {
+        for (int userLength = 0; userLength <= 13; userLength++) {
+          String key = ascii.substring(0, keyLength);
+          String user = ascii.substring(10, 10 + userLength);
+          // the odd char inserted at every position of the key and of the bucketing key
+          for (int at = 0; at <= keyLength; at++) {
+            String k = key.substring(0, at) + odd + key.substring(at);
+            assertSameAsConcatenation(k, user);
+            checked++;
+          }
+          for (int at = 0; at <= userLength; at++) {
+            String u = user.substring(0, at) + odd + user.substring(at);
+            assertSameAsConcatenation(key, u);
+            checked++;
+          }
+          assertSameAsConcatenation(key, user); // all ASCII: every split of the blocks
+        }
+      }
+    }
+    // A surrogate pair split across the boundary, with the ASCII prefix at every offset mod 4.
+    for (int keyLength = 0; keyLength <= 8; keyLength++) {
+      String key = ascii.substring(0, keyLength);
+      assertSameAsConcatenation(key + "\uD83D", "\uDE00" + "tail");
+      assertSameAsConcatenation(key + "\uD83D", "");
+      assertSameAsConcatenation(key, "\uDE00" + key);
+    }
+    assertThat(checked).isGreaterThan(10_000);
+  }
+
+  @Test
+  void hash_ofTypicalFlagAndUuid_matchesReference() {
+    String key = "rollout-25";
+    String user = "3f2b8c1e-7d4a-4b6e-9a0f-1c2d3e4f5a6b";
+    assertSameAsConcatenation(key, user);
+    assertSameAsConcatenation(user, key);
+  }
+
+  private static void assertSameAsConcatenation(String a, String b) {
+    assertThat(Bucketing.hash(a, b))
+        .as("hash(%s, %s)", escape(a), escape(b))
+        .isEqualTo(reference((a + b).getBytes(StandardCharsets.UTF_8)));
+  }
+
   private static String randomString(Random r) {
     int len = r.nextInt(12);
     StringBuilder sb = new StringBuilder();
