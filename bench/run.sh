@@ -38,8 +38,9 @@ RESULTS=bench/results
 mkdir -p "$RESULTS"
 
 if [ "$BUILD" = 1 ]; then
-  echo "== build: mvn -B -q -DskipTests package -pl bench -am"
-  mvn -B -q -DskipTests package -pl bench -am
+  # The agent jar is built too: sections 2 and 4 start JVMs with -javaagent:agent/target/dynconfig.jar.
+  echo "== build: mvn -B -q -DskipTests package -pl bench,agent -am"
+  mvn -B -q -DskipTests package -pl bench,agent -am
 fi
 [ -f "$JAR" ] || { echo "run.sh: $JAR is missing; run without --no-build" >&2; exit 1; }
 
@@ -119,9 +120,54 @@ section_eval() {
   return $status
 }
 
-# Sections 2-4 need the agent and the server, which are being built on other branches.
+# Section 2: a method rewritten by the agent vs the same method without it. The JMH host runs from
+# agent-benchmarks.jar (JMH, the annotated com.acme.bench classes, slf4j + logback; no dynconfig
+# engine): the agent must bring its own. AgentHotPath's forks add -javaagent via @Fork.
+AGENT_JAR=bench/target/agent-benchmarks.jar
 section_agent() {
-  echo "== section 2: the agent's hot path -- TODO(agent): not implemented yet"
+  [ -f agent/target/dynconfig.jar ] || { echo "run.sh: agent/target/dynconfig.jar is missing; run without --no-build" >&2; return 1; }
+  local defaults=(-f 1)
+  if [ "$MODE" = quick ]; then
+    defaults+=(-wi 1 -i 1 -w 200ms -r 200ms)
+  else
+    defaults+=(-wi 3 -i 5 -w 1s -r 1s)
+  fi
+  local jmh=(-prof gc) i
+  for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+    if ! printf '%s\n' "${EXTRA[@]}" | grep -qx -- "${defaults[i]}"; then
+      jmh+=("${defaults[i]}" "${defaults[i + 1]}")
+    fi
+  done
+  jmh+=("${EXTRA[@]}")
+  local json="$RESULTS/agent-$MODE.json" txt="$RESULTS/agent-$MODE.txt" summary="$RESULTS/agent-$MODE-summary.md"
+  local cmd="bench/run.sh"
+  if [ "$MODE" = quick ]; then cmd+=" --quick"; fi
+  cmd+=" --section agent"
+  echo "== section 2: the agent's hot path ($MODE)"
+  local head; head="$(header "$cmd  (= java -jar $AGENT_JAR 'dev\\.dynconfig\\.bench\\.agent\\.' ${jmh[*]} -rf json -rff $json)")"
+  local status=0
+  rm -f "$json"
+  run_isolated "$JAVA" -jar "$AGENT_JAR" 'dev\.dynconfig\.bench\.agent\.' "${jmh[@]}" -rf json -rff "$json" 2>&1 \
+    | tee "$txt" || status=$?
+  {
+    echo "### Agent hot path ($MODE run)"
+    echo
+    echo "$head"
+    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    if [ -s "$json" ]; then
+      "$JAVA" -cp "$JAR" dev.dynconfig.bench.report.AgentSummary "$json"
+    else
+      echo "(no results: JMH did not run; see $txt)"
+    fi
+  } > "$summary"
+  echo
+  cat "$summary"
+  if grep -q '<failure>' "$txt"; then
+    echo "run.sh: some agent benchmarks FAILED (see $txt); they show as 'failed' above." >&2
+    status=1
+  fi
+  return $status
 }
 section_propagation() {
   # One server JVM, N clients (engines with their own WebSocket connection) in this JVM, loopback.
@@ -144,20 +190,40 @@ section_propagation() {
   return $status
 }
 section_startup() {
-  echo "== section 4: start-up with/without the agent -- TODO(agent): not implemented yet"
+  # A generated 5,000-class application (bench/target/startup-app, generated and compiled on the
+  # first run) started in fresh JVMs with and without the agent, alternating. Not in a network
+  # namespace: the app only reads a local flag file, and unshare would add to every start.
+  [ -f agent/target/dynconfig.jar ] || { echo "run.sh: agent/target/dynconfig.jar is missing; run without --no-build" >&2; return 1; }
+  local args=() summary="$RESULTS/startup-$MODE-summary.md" cmd="bench/run.sh"
+  if [ "$MODE" = quick ]; then args+=(--quick); cmd+=" --quick"; fi
+  cmd+=" --section startup"
+  echo "== section 4: start-up with/without the agent ($MODE)"
+  local head; head="$(header "$cmd  (= java -cp $JAR dev.dynconfig.bench.startup.StartupBench ${args[*]} ${EXTRA[*]})" | sed 's/^- network: .*/- network: not isolated (local flag file only)/')"
+  local out status=0
+  out="$("$JAVA" -cp "$JAR" dev.dynconfig.bench.startup.StartupBench "${args[@]}" "${EXTRA[@]}" 2>&1)" || status=$?
+  {
+    echo "### Start-up ($MODE run)"
+    echo
+    echo "$head"
+    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "$out"
+  } > "$summary"
+  cat "$summary"
+  return $status
 }
 
 STATUS=0
 case "$SECTION" in
   eval) section_eval || STATUS=$? ;;
-  agent) section_agent ;;
+  agent) section_agent || STATUS=$? ;;
   propagation) section_propagation || STATUS=$? ;;
-  startup) section_startup ;;
+  startup) section_startup || STATUS=$? ;;
   all)
     section_eval || STATUS=$?
-    section_agent
+    section_agent || STATUS=$?
     section_propagation || STATUS=$?
-    section_startup
+    section_startup || STATUS=$?
     ;;
   *) echo "run.sh: unknown section '$SECTION'" >&2; exit 2 ;;
 esac

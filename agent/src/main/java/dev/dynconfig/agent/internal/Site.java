@@ -80,7 +80,10 @@ abstract class Site {
         String flag,
         boolean defaultValue) {
       super(id, owner, method, descriptor, loader);
-      this.flag = flag;
+      // Interned: the engine finds a flag by the identity of its (interned) key before it falls
+      // back to a map lookup and the general evaluation path; the annotation's string, read from
+      // the class file, is a different object (measured: +17 ns per call, BENCHMARKS.md section 2).
+      this.flag = flag.intern();
       this.defaultValue = defaultValue;
       this.defaultBox = defaultValue;
     }

@@ -168,7 +168,7 @@ public final class EvalSummary {
     return out.toString();
   }
 
-  private static String verdict(boolean met, String what) {
+  static String verdict(boolean met, String what) {
     return (met ? "met: " : "**MISSED**: ") + what;
   }
 
@@ -176,19 +176,19 @@ public final class EvalSummary {
    * Mean ± JMH's 99.9% error, then the best iteration: on a shared machine other processes only
    * ever add time, so the minimum is the better estimate of the library's own cost.
    */
-  private static String time(Result r) {
+  static String time(Result r) {
     String mean = Double.isNaN(r.nsError()) ? fmt(r.ns()) : fmt(r.ns()) + " ± " + fmt(r.nsError());
     return Double.isNaN(r.nsMin()) ? mean : mean + " (min " + fmt(r.nsMin()) + ")";
   }
 
-  private static String fmt(double ns) {
+  static String fmt(double ns) {
     if (ns < 100) {
       return String.format(Locale.ROOT, "%.1f", ns);
     }
     return String.format(Locale.ROOT, "%,.0f", ns);
   }
 
-  private static String bytes(double b) {
+  static String bytes(double b) {
     if (Double.isNaN(b)) {
       return "?";
     }
