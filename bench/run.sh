@@ -124,7 +124,24 @@ section_agent() {
   echo "== section 2: the agent's hot path -- TODO(agent): not implemented yet"
 }
 section_propagation() {
-  echo "== section 3: propagation server -> N clients -- TODO(server): not implemented yet"
+  # One server JVM, N clients (engines with their own WebSocket connection) in this JVM, loopback.
+  local args=() summary="$RESULTS/propagation-$MODE-summary.md" cmd="bench/run.sh"
+  if [ "$MODE" = quick ]; then args+=(--quick); cmd+=" --quick"; fi
+  cmd+=" --section propagation"
+  echo "== section 3: propagation server -> N clients ($MODE)"
+  local head; head="$(header "$cmd  (= java -cp $JAR dev.dynconfig.bench.propagation.PropagationBench ${args[*]} ${EXTRA[*]})")"
+  local out status=0
+  out="$(run_isolated "$JAVA" -cp "$JAR" dev.dynconfig.bench.propagation.PropagationBench "${args[@]}" "${EXTRA[@]}" 2>&1)" || status=$?
+  {
+    echo "### Propagation ($MODE run)"
+    echo
+    echo "$head"
+    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "$out" | grep -v '^network namespace'
+  } > "$summary"
+  cat "$summary"
+  return $status
 }
 section_startup() {
   echo "== section 4: start-up with/without the agent -- TODO(agent): not implemented yet"
@@ -134,12 +151,12 @@ STATUS=0
 case "$SECTION" in
   eval) section_eval || STATUS=$? ;;
   agent) section_agent ;;
-  propagation) section_propagation ;;
+  propagation) section_propagation || STATUS=$? ;;
   startup) section_startup ;;
   all)
     section_eval || STATUS=$?
     section_agent
-    section_propagation
+    section_propagation || STATUS=$?
     section_startup
     ;;
   *) echo "run.sh: unknown section '$SECTION'" >&2; exit 2 ;;

@@ -21,7 +21,13 @@ public final class EvaluationContext {
   private final String sessionId;
   private final String environment;
   private final String userRole;
+  // The custom attributes are held in one of two forms: a map (attributeName == null), or, for the
+  // common single-attribute context built with the Builder, inline in two fields (customAttributes
+  // == null). The inline form means a per-request context is one small object with no map behind
+  // it, which the JIT can scalar-replace entirely when evaluation inlines (see BENCHMARKS.md).
   private final Map<String, Object> customAttributes;
+  private final String attributeName;
+  private final Object attributeValue;
 
   private EvaluationContext(
       String userId,
@@ -30,12 +36,26 @@ public final class EvaluationContext {
       String userRole,
       Map<String, Object> customAttributes,
       String targetingKey) {
+    this(userId, sessionId, environment, userRole, customAttributes, null, null, targetingKey);
+  }
+
+  private EvaluationContext(
+      String userId,
+      String sessionId,
+      String environment,
+      String userRole,
+      Map<String, Object> customAttributes,
+      String attributeName,
+      Object attributeValue,
+      String targetingKey) {
     this.targetingKey = targetingKey;
     this.userId = userId;
     this.sessionId = sessionId;
     this.environment = environment;
     this.userRole = userRole;
     this.customAttributes = customAttributes;
+    this.attributeName = attributeName;
+    this.attributeValue = attributeValue;
   }
 
   /** A context with no user, session, role or attributes. */
@@ -90,7 +110,29 @@ public final class EvaluationContext {
 
   /** Unmodifiable view of the custom attributes. */
   public Map<String, Object> customAttributes() {
-    return customAttributes;
+    return attributeName != null
+        ? Collections.singletonMap(attributeName, attributeValue)
+        : customAttributes;
+  }
+
+  /**
+   * The value of one custom attribute, or null when it is absent (or present with a null value; see
+   * {@link #hasAttribute}). Allocates nothing.
+   */
+  public Object attribute(String name) {
+    if (attributeName != null) {
+      // Identity first: names are usually literals on both sides, and then the JIT drops equals.
+      return attributeName == name || attributeName.equals(name) ? attributeValue : null;
+    }
+    return customAttributes.get(name);
+  }
+
+  /** Whether a custom attribute of this name is present (possibly with a null value). */
+  public boolean hasAttribute(String name) {
+    if (attributeName != null) {
+      return attributeName.equals(name);
+    }
+    return customAttributes.containsKey(name);
   }
 
   /**
@@ -122,7 +164,7 @@ public final class EvaluationContext {
         + ", userRole="
         + userRole
         + ", customAttributes="
-        + customAttributes
+        + customAttributes()
         + '}';
   }
 
@@ -133,7 +175,12 @@ public final class EvaluationContext {
     private String sessionId;
     private String environment;
     private String userRole;
-    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    // The first attribute is kept inline; the map is created only for a second one, so that a
+    // builder used for a one-attribute context allocates nothing the JIT cannot remove.
+    private boolean hasInline;
+    private String inlineName;
+    private Object inlineValue;
+    private Map<String, Object> attributes;
 
     private Builder() {}
 
@@ -164,22 +211,47 @@ public final class EvaluationContext {
     }
 
     public Builder attribute(String name, Object value) {
-      attributes.put(name, value);
+      if (attributes == null && name != null && (!hasInline || inlineName.equals(name))) {
+        hasInline = true;
+        inlineName = name;
+        inlineValue = value;
+      } else {
+        toMap().put(name, value);
+      }
       return this;
     }
 
     public Builder attributes(Map<String, ?> values) {
-      attributes.putAll(values);
+      if (!values.isEmpty()) {
+        toMap().putAll(values);
+      }
       return this;
     }
 
+    private Map<String, Object> toMap() {
+      if (attributes == null) {
+        attributes = new LinkedHashMap<>();
+        if (hasInline) {
+          attributes.put(inlineName, inlineValue);
+          hasInline = false;
+          inlineName = null;
+          inlineValue = null;
+        }
+      }
+      return attributes;
+    }
+
     public EvaluationContext build() {
+      if (hasInline) {
+        return new EvaluationContext(
+            userId, sessionId, environment, userRole, null, inlineName, inlineValue, targetingKey);
+      }
       return new EvaluationContext(
           userId,
           sessionId,
           environment,
           userRole,
-          attributes.isEmpty()
+          attributes == null || attributes.isEmpty()
               ? Map.of()
               : Collections.unmodifiableMap(new LinkedHashMap<>(attributes)),
           targetingKey);

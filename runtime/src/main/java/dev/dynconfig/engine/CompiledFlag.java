@@ -14,16 +14,39 @@ abstract class CompiledFlag {
   static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE);
   static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE);
 
+  /**
+   * Shapes the engine evaluates inline (see {@link Engine#evaluate}) without handing the context to
+   * a virtual call, so a context built per request does not escape and the JIT can scalar-replace
+   * it. Only {@link NativeFlag}s take a shape other than {@link #GENERAL}.
+   */
+  static final int GENERAL = 0;
+
+  /** No expiry, environments, role, rule or rollout: always the default result. */
+  static final int STATIC = 1;
+
+  /** As {@link #STATIC}, plus a rollout percentage. */
+  static final int ROLLOUT = 2;
+
+  /**
+   * As {@link #ROLLOUT} (rollout optional), with a rule that compares one custom attribute with a
+   * string literal ({@code ==} / {@code ===}).
+   */
+  static final int ATTRIBUTE_EQUALS = 3;
+
   final String key;
   final Object definition;
   final Object definitionTree;
   final FlagCounters counters;
+  final int shape;
 
-  CompiledFlag(String key, Object definition, Object definitionTree, FlagCounters counters) {
-    this.key = key;
+  CompiledFlag(
+      String key, Object definition, Object definitionTree, FlagCounters counters, int shape) {
+    // Interned: Snapshot's identity table matches a literal key (interned by the JVM) by identity.
+    this.key = key.intern();
     this.definition = definition;
     this.definitionTree = definitionTree;
     this.counters = counters;
+    this.shape = shape;
   }
 
   /**

@@ -70,9 +70,8 @@ final class ContextData implements RuleData {
     if (builtIn != null) {
       return builtIn;
     }
-    Map<String, Object> attributes = c.customAttributes();
-    Object v = attributes.get(name);
-    if (v == null && !attributes.containsKey(name)) {
+    Object v = c.attribute(name);
+    if (v == null && !c.hasAttribute(name)) {
       return MISSING;
     }
     return v;

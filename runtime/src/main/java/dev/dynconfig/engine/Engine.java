@@ -113,7 +113,42 @@ public final class Engine implements SourceSink, EngineIntrospection {
    * @param callerDefault the caller's fallback, or null
    */
   public FlagEvaluation evaluate(String key, EvaluationContext context, Object callerDefault) {
+    // Kept small on purpose (it must stay within C2's inlining limits, so it inlines into the
+    // caller): for the common flag shapes it reads the few context fields it needs and never hands
+    // the context to a call that might not be inlined, so a context built per request does not
+    // escape and is scalar-replaced (0 B/op, see BENCHMARKS.md). Everything else is out of line.
     Snapshot s = snapshot;
+    CompiledFlag flag;
+    if (key != null
+        && context != null
+        && !s.hasOverrides
+        && (callerDefault == null || callerDefault instanceof Boolean)
+        && (flag = s.byIdentity(key)) != null
+        && flag.shape != CompiledFlag.GENERAL) {
+      try {
+        NativeFlag f = (NativeFlag) flag;
+        FlagEvaluation result;
+        if (flag.shape == CompiledFlag.STATIC) {
+          result = f.staticResult();
+        } else {
+          String name = f.attributeName;
+          result =
+              f.evaluateFast(context.bucketingKey(), name == null ? null : context.attribute(name));
+        }
+        if (result != null) {
+          flag.counters.record(result.value());
+          return result;
+        }
+      } catch (RuntimeException e) {
+        return failed(key, callerDefault, e);
+      }
+    }
+    return evaluateOther(s, key, context, callerDefault);
+  }
+
+  /** Everything {@link #evaluate} does not handle inline: overrides, unknown keys, other shapes. */
+  private FlagEvaluation evaluateOther(
+      Snapshot s, String key, EvaluationContext context, Object callerDefault) {
     try {
       if (key == null) {
         return CompiledFlag.notFound("null", callerDefault);
@@ -123,7 +158,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       }
       CompiledFlag flag = s.flags.get(key);
       FlagEvaluation result;
-      if (!s.overrides.isEmpty() && (result = s.overrides.get(key)) != null) {
+      if (s.hasOverrides && (result = s.overrides.get(key)) != null) {
         // an override wins over everything, including an unknown key
       } else if (flag == null) {
         return CompiledFlag.notFound(key, callerDefault);
@@ -136,10 +171,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       }
       return result;
     } catch (RuntimeException e) {
-      // Evaluation must never throw into application code.
-      LOG.warn("Evaluating flag '{}' failed; serving the caller's default", key, e);
-      return CompiledFlag.error(callerDefault, ErrorCode.GENERAL, "evaluation failed: " + e);
+      return failed(key, callerDefault, e);
     }
+  }
+
+  private static FlagEvaluation failed(String key, Object callerDefault, RuntimeException e) {
+    // Evaluation must never throw into application code.
+    LOG.warn("Evaluating flag '{}' failed; serving the caller's default", key, e);
+    return CompiledFlag.error(callerDefault, ErrorCode.GENERAL, "evaluation failed: " + e);
   }
 
   /** {@code true} iff the flag evaluates to {@link Boolean#TRUE}. Never throws. */

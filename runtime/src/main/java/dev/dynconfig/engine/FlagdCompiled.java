@@ -44,7 +44,7 @@ final class FlagdCompiled extends CompiledFlag {
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
   FlagdCompiled(FlagdFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters);
+    super(f.key(), f, tree, counters, GENERAL);
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;

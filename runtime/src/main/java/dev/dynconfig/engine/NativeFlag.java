@@ -30,8 +30,17 @@ final class NativeFlag extends CompiledFlag {
   private final FlagEvaluation rolloutResult;
   private final FlagEvaluation errorResult;
 
+  /** For {@link #ATTRIBUTE_EQUALS}: the attribute's name and the string it must equal. */
+  final String attributeName;
+
+  private final String attributeLiteral;
+
   NativeFlag(FeatureFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters);
+    super(f.key(), f, tree, counters, shapeOf(f, rule));
+    String[] equality = shape == ATTRIBUTE_EQUALS ? attributeEquality(f.targeting()) : null;
+    // Interned: the context's attribute name is usually a literal, so it matches by identity.
+    this.attributeName = equality == null ? null : equality[0].intern();
+    this.attributeLiteral = equality == null ? null : equality[1];
     this.rule = rule;
     this.clock = clock;
     this.expiresAtMillis = f.expiresAt() == null ? Long.MAX_VALUE : f.expiresAt().toEpochMilli();
@@ -52,6 +61,95 @@ final class NativeFlag extends CompiledFlag {
             variant,
             ErrorCode.GENERAL,
             "the targeting rule failed at run time; serving the flag's default");
+  }
+
+  private static int shapeOf(FeatureFlag f, Rule rule) {
+    if (f.expiresAt() != null || f.environments() != null || f.minRole() != null) {
+      return GENERAL;
+    }
+    if (rule != null) {
+      return attributeEquality(f.targeting()) != null ? ATTRIBUTE_EQUALS : GENERAL;
+    }
+    return f.rolloutPercentage() != null && Bucketing.rolloutThreshold(f.rolloutPercentage()) > 0
+        ? ROLLOUT
+        : STATIC;
+  }
+
+  /**
+   * {name, literal} when the targeting is exactly {@code {"==" or "===": [{"var": name},
+   * "literal"]}} (either order) with a plain custom-attribute name; else null. For such a rule and
+   * a String (or absent/null) attribute value, JsonLogic's result is {@code literal.equals(value)};
+   * other value types go through the compiled rule, so the semantics stay exactly JsonLogic's.
+   */
+  static String[] attributeEquality(Object targeting) {
+    if (!(targeting instanceof java.util.Map<?, ?> m) || m.size() != 1) {
+      return null;
+    }
+    Object args = m.containsKey("==") ? m.get("==") : m.get("===");
+    if (!(args instanceof java.util.List<?> l) || l.size() != 2) {
+      return null;
+    }
+    String name = varName(l.get(0));
+    Object literal = l.get(1);
+    if (name == null) {
+      name = varName(l.get(1));
+      literal = l.get(0);
+    }
+    return name != null && literal instanceof String s ? new String[] {name, s} : null;
+  }
+
+  private static String varName(Object node) {
+    if (!(node instanceof java.util.Map<?, ?> m) || m.size() != 1) {
+      return null;
+    }
+    Object path = m.get("var");
+    if (path instanceof java.util.List<?> l && l.size() == 1) {
+      path = l.get(0);
+    }
+    if (!(path instanceof String name) || name.isEmpty() || name.indexOf('.') >= 0) {
+      return null;
+    }
+    switch (name) {
+      case "targetingKey":
+      case "userId":
+      case "sessionId":
+      case "environment":
+      case "userRole":
+      case "$flagd":
+        return null; // built-in names resolve through ContextData, not the attributes
+      default:
+        return name;
+    }
+  }
+
+  /** {@link #STATIC}: the default result. */
+  FlagEvaluation staticResult() {
+    return defaultResult;
+  }
+
+  /**
+   * The result for the fast shapes ({@link #STATIC}, {@link #ROLLOUT}, {@link #ATTRIBUTE_EQUALS}),
+   * given the context's bucketing key and the value of {@link #attributeName} (null when it has
+   * none); null when the attribute value is neither a String nor null, for which JsonLogic's loose
+   * equality needs the general path. Takes plain values, never the context, so the context does not
+   * escape.
+   */
+  FlagEvaluation evaluateFast(String bucketingKey, Object attribute) {
+    if (attributeLiteral != null) {
+      if (attribute instanceof String) {
+        if (attributeLiteral.equals(attribute)) {
+          return targetingResult;
+        }
+      } else if (attribute != null) {
+        return null;
+      }
+    }
+    if (rolloutThreshold > 0
+        && bucketingKey != null
+        && Bucketing.hash(key, bucketingKey) < rolloutThreshold) {
+      return rolloutResult;
+    }
+    return defaultResult;
   }
 
   @Override

@@ -22,6 +22,7 @@ public final class HttpPollingSource implements ConfigSource {
   private final RemoteSettings settings;
   private EventLoopGroup loop;
   private Poller poller;
+  private VersionGate gate;
   private boolean closed;
 
   public HttpPollingSource(RemoteSettings settings) {
@@ -33,7 +34,7 @@ public final class HttpPollingSource implements ConfigSource {
     if (poller != null || closed) {
       return;
     }
-    VersionGate gate = new VersionGate(sink, settings.cache());
+    gate = new VersionGate(sink, settings.cache());
     SslContext ssl;
     try {
       ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
@@ -95,6 +96,9 @@ public final class HttpPollingSource implements ConfigSource {
     if (poller != null) {
       poller.stop();
       ClientLoop.release(loop);
+    }
+    if (gate != null) {
+      gate.flushCache();
     }
   }
 }

@@ -57,6 +57,7 @@ public final class OfflineCache {
   private final Clock clock;
   private final AtomicReference<Pending> pending = new AtomicReference<>();
   private volatile boolean warned;
+  private long lastWritten = Long.MIN_VALUE; // guarded by this
 
   /** A cache entry read back from disk. */
   public record Entry(byte[] content, long version, Instant savedAt) {
@@ -126,10 +127,22 @@ public final class OfflineCache {
     }
   }
 
-  private void drain() {
+  /**
+   * Writes a pending background save now, on the calling thread (sources call it on close, so a
+   * shutdown right after an update does not lose that version from the cache). Never throws.
+   */
+  public void flush() {
+    drain();
+  }
+
+  // Serialised, and never writing a version older than one already written: the background writer
+  // and flush() may race for two pending saves, and the older rename must not land last.
+  private synchronized void drain() {
     Pending p = pending.getAndSet(null);
-    if (p != null) {
-      saveNow(p.content(), p.version());
+    if (p != null && p.version() >= lastWritten) {
+      if (saveNow(p.content(), p.version())) {
+        lastWritten = p.version();
+      }
     }
   }
 

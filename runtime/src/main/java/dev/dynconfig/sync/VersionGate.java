@@ -52,6 +52,13 @@ final class VersionGate {
     return r;
   }
 
+  /** Writes the newest applied document to the offline cache now (on close). */
+  void flushCache() {
+    if (cache != null) {
+      cache.flush();
+    }
+  }
+
   /** Forwards status changes, dropping repeats so subscribers see each change once. */
   synchronized void status(ConnectionStatus status, String error) {
     if (status == lastStatus && java.util.Objects.equals(error, lastError)) {

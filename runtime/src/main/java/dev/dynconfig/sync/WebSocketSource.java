@@ -389,5 +389,6 @@ public final class WebSocketSource implements ConfigSource {
       Thread.currentThread().interrupt();
     }
     ClientLoop.release(g);
+    gate.flushCache();
   }
 }

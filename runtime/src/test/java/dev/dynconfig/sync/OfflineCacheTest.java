@@ -47,6 +47,27 @@ class OfflineCacheTest {
   }
 
   @Test
+  void flush_writesThePendingSaveNow_soAShutdownLosesNothing() throws Exception {
+    OfflineCache c = new OfflineCache(dir.resolve("x.json"), "u", T0);
+    for (int v = 1; v <= 20; v++) {
+      c.save(("{\"version\":" + v + "}").getBytes(StandardCharsets.UTF_8), v);
+    }
+    c.flush();
+    // No waiting: flush returns only after the newest pending save is on disk (or already was).
+    assertThat(c.load().orElseThrow().version()).isEqualTo(20);
+  }
+
+  @Test
+  void olderPendingSave_neverOverwritesANewerOne() throws Exception {
+    OfflineCache c = new OfflineCache(dir.resolve("x.json"), "u", T0);
+    c.save("{\"version\":9}".getBytes(StandardCharsets.UTF_8), 9);
+    c.flush();
+    c.save("{\"version\":4}".getBytes(StandardCharsets.UTF_8), 4);
+    c.flush();
+    assertThat(c.load().orElseThrow().version()).isEqualTo(9);
+  }
+
+  @Test
   void corruptOrMissingFile_isIgnored() throws Exception {
     Path f = dir.resolve("x.json");
     OfflineCache c = new OfflineCache(f, "u", T0);

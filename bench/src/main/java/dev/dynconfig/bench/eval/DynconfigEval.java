@@ -58,8 +58,13 @@ public class DynconfigEval extends EvalBenchmark {
     return config;
   }
 
+  /**
+   * The context a request handler builds, in the README's idiom (the builder). {@link
+   * DynconfigMapContextEval} measures the other factory, {@code EvaluationContext.of(…,
+   * Map.of(…))}.
+   */
   private static EvaluationContext context(int i) {
-    return EvaluationContext.of(Users.id(i), null, null, null, Map.of("plan", Users.plan(i)));
+    return EvaluationContext.builder().userId(Users.id(i)).attribute("plan", Users.plan(i)).build();
   }
 
   @Override

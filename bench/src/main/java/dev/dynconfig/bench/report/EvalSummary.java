@@ -31,6 +31,7 @@ public final class EvalSummary {
     LIBRARIES.put("OpenFeatureFlagdEval", "OpenFeature 1.22.0 + flagd 0.11.15");
     LIBRARIES.put("UnleashEval", "Unleash 12.2.3");
     LIBRARIES.put("DynconfigPrebuiltContextEval", "dynconfig, contexts pre-built ²");
+    LIBRARIES.put("DynconfigMapContextEval", "dynconfig, context via `of(…, Map.of(…))` ³");
   }
 
   /** Rows that are dynconfig itself, never counted as peers. */
@@ -116,7 +117,11 @@ public final class EvalSummary {
         .append(
             "² Diagnostic, not a peer: the same engine with the 1,024 contexts built once in"
                 + " setup, i.e. evaluation alone, without building an `EvaluationContext` per"
-                + " call.\n\n");
+                + " call.\n\n")
+        .append(
+            "³ Diagnostic, not a peer: the context built per call with the other factory,"
+                + " `EvaluationContext.of(id, null, null, null, Map.of(\"plan\", plan))`, instead of"
+                + " the README's builder (the dynconfig row).\n\n");
     out.append(targets(results));
     return out.toString();
   }
