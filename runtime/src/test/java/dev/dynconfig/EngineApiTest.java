@@ -110,6 +110,34 @@ class EngineApiTest {
   }
 
   @Test
+  void listenersThrowingErrors_doNotStopOtherListeners_norTheReload_norLaterReloads() {
+    load(config, doc(1, true, 1500));
+    List<ConfigChangeEvent> seen = new ArrayList<>();
+    List<Long> swaps = new ArrayList<>();
+    config.subscribeToConfig(
+        null,
+        null,
+        e -> {
+          throw new OutOfMemoryError("listener ran out of memory");
+        });
+    config
+        .introspection()
+        .subscribeToSnapshots(
+            i -> {
+              throw new StackOverflowError("snapshot listener bug");
+            });
+    config.subscribeToConfig("checkout", null, seen::add);
+    config.introspection().subscribeToSnapshots(i -> swaps.add(i.version()));
+
+    assertThat(offer(config, doc(2, true, 2000))).isEqualTo(OfferResult.APPLIED);
+    assertThat(offer(config, doc(3, true, 2500))).isEqualTo(OfferResult.APPLIED);
+
+    assertThat(seen).extracting(ConfigChangeEvent::newValue).containsExactly(2000L, 2500L);
+    assertThat(swaps).containsExactly(2L, 3L);
+    assertThat(config.getState().version()).isEqualTo(3);
+  }
+
+  @Test
   void unsubscribe_stopsEvents() {
     load(config, doc(1, true, 1500));
     List<ConfigChangeEvent> seen = new ArrayList<>();

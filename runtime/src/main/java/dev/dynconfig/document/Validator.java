@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -177,92 +178,79 @@ final class Validator {
   }
 
   private List<FeatureFlag> nativeFlags(Object v, List<String> roles) {
-    if (v == null) {
-      return List.of();
-    }
-    if (!(v instanceof List<?> list)) {
-      problem("flags", v, "must be an array of flags");
-      return List.of();
-    }
-    List<FeatureFlag> out = new ArrayList<>();
-    Map<String, Integer> firstIndex = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String path = "flags[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> raw)) {
-        problem(path, list.get(i), "must be an object");
-        continue;
-      }
-      Map<String, Object> m = cast(raw);
-      int before = problems.size();
-      unknownFields(m, FLAG_FIELDS, path, "a flag");
-      String key = requiredKey(m, "key", path, "every flag needs a unique key");
-      if (key != null) {
-        Integer first = firstIndex.putIfAbsent(key, i);
-        if (first != null) {
-          problem(field(path, "key"), key, "duplicates flags[" + first + "].key");
-        }
-      }
-      boolean defaultValue = false;
-      if (m.containsKey("defaultValue")) {
-        Object d = m.get("defaultValue");
-        if (d instanceof Boolean b) {
-          defaultValue = b;
-        } else {
-          problem(field(path, "defaultValue"), d, "must be true or false");
-        }
-      }
-      String name = optionalString(m, "name", path);
-      String description = optionalString(m, "description", path);
-      String variant = optionalString(m, "variant", path);
-      List<String> environments =
-          m.get("environments") == null
-              ? null
-              : stringList(m.get("environments"), field(path, "environments"));
-      String minRole = optionalString(m, "minRole", path);
-      if (minRole != null && !roles.contains(minRole)) {
-        problem(
-            field(path, "minRole"),
-            minRole,
-            roles.isEmpty()
-                ? "is not a known role: the document declares no roles"
-                : "is not one of the roles " + Json.write(roles));
-      }
-      Double rollout = null;
-      Object r = m.get("rolloutPercentage");
-      if (r != null) {
-        if (!(r instanceof Number n)) {
-          problem(field(path, "rolloutPercentage"), r, "must be a number from 0 to 100");
-        } else if (!inPercentRange(n)) {
-          problem(field(path, "rolloutPercentage"), r, "is outside 0..100");
-        } else {
-          rollout = n.doubleValue();
-        }
-      }
-      Instant expiresAt = instant(m.get("expiresAt"), field(path, "expiresAt"));
-      Map<String, Object> metadata =
-          m.get("metadata") == null ? Map.of() : object(m.get("metadata"), field(path, "metadata"));
-      Object targeting = m.get("targeting");
-      if (targeting != null && key != null) {
-        compile(key, targeting, field(path, "targeting"));
-      }
-      if (problems.size() == before && key != null) {
-        out.add(
-            new FeatureFlag(
-                key,
-                defaultValue,
-                name,
-                description,
-                environments,
-                minRole,
-                rollout,
-                expiresAt,
-                variant,
-                metadata,
-                targeting));
-        rawFlags.put(key, m);
+    return objectsWithIds(
+        optionalArray(v, "flags", "must be an array of flags"),
+        "flags",
+        "key",
+        "every flag needs a unique key",
+        FLAG_FIELDS,
+        "a flag",
+        item -> nativeFlag(item, roles));
+  }
+
+  private FeatureFlag nativeFlag(Item item, List<String> roles) {
+    Map<String, Object> m = item.fields();
+    String path = item.path();
+    String key = item.id();
+    boolean defaultValue = false;
+    if (m.containsKey("defaultValue")) {
+      Object d = m.get("defaultValue");
+      if (d instanceof Boolean b) {
+        defaultValue = b;
+      } else {
+        problem(field(path, "defaultValue"), d, "must be true or false");
       }
     }
-    return out;
+    String name = optionalString(m, "name", path);
+    String description = optionalString(m, "description", path);
+    String variant = optionalString(m, "variant", path);
+    List<String> environments =
+        m.get("environments") == null
+            ? null
+            : stringList(m.get("environments"), field(path, "environments"));
+    String minRole = optionalString(m, "minRole", path);
+    if (minRole != null && !roles.contains(minRole)) {
+      problem(
+          field(path, "minRole"),
+          minRole,
+          roles.isEmpty()
+              ? "is not a known role: the document declares no roles"
+              : "is not one of the roles " + Json.write(roles));
+    }
+    Double rollout = null;
+    Object r = m.get("rolloutPercentage");
+    if (r != null) {
+      if (!(r instanceof Number n)) {
+        problem(field(path, "rolloutPercentage"), r, "must be a number from 0 to 100");
+      } else if (!inPercentRange(n)) {
+        problem(field(path, "rolloutPercentage"), r, "is outside 0..100");
+      } else {
+        rollout = n.doubleValue();
+      }
+    }
+    Instant expiresAt = instant(m.get("expiresAt"), field(path, "expiresAt"));
+    Map<String, Object> metadata =
+        m.get("metadata") == null ? Map.of() : object(m.get("metadata"), field(path, "metadata"));
+    Object targeting = m.get("targeting");
+    if (targeting != null && key != null) {
+      compile(key, targeting, field(path, "targeting"));
+    }
+    if (!clean(item) || key == null) {
+      return null;
+    }
+    rawFlags.put(key, m);
+    return new FeatureFlag(
+        key,
+        defaultValue,
+        name,
+        description,
+        environments,
+        minRole,
+        rollout,
+        expiresAt,
+        variant,
+        metadata,
+        targeting);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -321,29 +309,15 @@ final class Validator {
               + " does not allow the array form (only flagd.json does)");
       return out;
     }
-    Map<String, Integer> firstIndex = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String path = "flags[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> raw)) {
-        problem(path, list.get(i), "must be an object");
-        continue;
-      }
-      Map<String, Object> m = cast(raw);
-      String key = requiredKey(m, "key", path, "every flag in the array form needs a unique key");
-      if (key == null) {
-        continue;
-      }
-      Integer first = firstIndex.putIfAbsent(key, i);
-      if (first != null) {
-        problem(field(path, "key"), key, "duplicates flags[" + first + "].key");
-        continue;
-      }
-      FlagdFlag f = flagdFlag(key, m, path);
-      if (f != null) {
-        out.add(f);
-      }
-    }
-    return out;
+    // A flag whose key is missing or taken is not checked further.
+    return objectsWithIds(
+        list,
+        "flags",
+        "key",
+        "every flag in the array form needs a unique key",
+        null,
+        null,
+        item -> clean(item) ? flagdFlag(item.id(), item.fields(), item.path()) : null);
   }
 
   private FlagdFlag flagdFlag(String key, Object v, String path) {
@@ -452,61 +426,48 @@ final class Validator {
   // tests and config (both formats)
 
   private List<AbTest> tests(Object v) {
-    if (v == null) {
-      return List.of();
+    return objectsWithIds(
+        optionalArray(v, "tests", "must be an array of A/B tests"),
+        "tests",
+        "id",
+        "every test needs a unique id",
+        TEST_FIELDS,
+        "an A/B test",
+        this::test);
+  }
+
+  private AbTest test(Item item) {
+    Map<String, Object> m = item.fields();
+    String path = item.path();
+    String id = item.id();
+    String name = optionalString(m, "name", path);
+    Object status = m.get("status");
+    if (status == null) {
+      problem(
+          field(path, "status"), null, "is missing (one of " + String.join(", ", STATUSES) + ")");
+    } else if (!STATUSES.contains(status)) {
+      problem(field(path, "status"), status, "must be one of " + String.join(", ", STATUSES));
     }
-    if (!(v instanceof List<?> list)) {
-      problem("tests", v, "must be an array of A/B tests");
-      return List.of();
+    List<TestVariant> variants = variants(m.get("variants"), field(path, "variants"));
+    Map<String, Double> allocation =
+        allocation(m.get("allocation"), field(path, "allocation"), variants);
+    Instant start = instant(m.get("startDate"), field(path, "startDate"));
+    Instant end = instant(m.get("endDate"), field(path, "endDate"));
+    if (start != null && end != null && !end.isAfter(start)) {
+      problem(
+          field(path, "endDate"),
+          m.get("endDate"),
+          "is not after startDate " + Json.write(m.get("startDate")));
     }
-    List<AbTest> out = new ArrayList<>();
-    Map<String, Integer> firstIndex = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String path = "tests[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> raw)) {
-        problem(path, list.get(i), "must be an object");
-        continue;
-      }
-      Map<String, Object> m = cast(raw);
-      int before = problems.size();
-      unknownFields(m, TEST_FIELDS, path, "an A/B test");
-      String id = requiredKey(m, "id", path, "every test needs a unique id");
-      if (id != null) {
-        Integer first = firstIndex.putIfAbsent(id, i);
-        if (first != null) {
-          problem(field(path, "id"), id, "duplicates tests[" + first + "].id");
-        }
-      }
-      String name = optionalString(m, "name", path);
-      Object status = m.get("status");
-      if (status == null) {
-        problem(
-            field(path, "status"), null, "is missing (one of " + String.join(", ", STATUSES) + ")");
-      } else if (!STATUSES.contains(status)) {
-        problem(field(path, "status"), status, "must be one of " + String.join(", ", STATUSES));
-      }
-      List<TestVariant> variants = variants(m.get("variants"), field(path, "variants"));
-      Map<String, Double> allocation =
-          allocation(m.get("allocation"), field(path, "allocation"), variants);
-      Instant start = instant(m.get("startDate"), field(path, "startDate"));
-      Instant end = instant(m.get("endDate"), field(path, "endDate"));
-      if (start != null && end != null && !end.isAfter(start)) {
-        problem(
-            field(path, "endDate"),
-            m.get("endDate"),
-            "is not after startDate " + Json.write(m.get("startDate")));
-      }
-      List<String> environments =
-          m.get("environments") == null
-              ? null
-              : stringList(m.get("environments"), field(path, "environments"));
-      if (problems.size() == before && id != null) {
-        out.add(
-            new AbTest(id, name, (String) status, variants, allocation, start, end, environments));
-        rawTests.put(id, m);
-      }
+    List<String> environments =
+        m.get("environments") == null
+            ? null
+            : stringList(m.get("environments"), field(path, "environments"));
+    if (!clean(item) || id == null) {
+      return null;
     }
-    return out;
+    rawTests.put(id, m);
+    return new AbTest(id, name, (String) status, variants, allocation, start, end, environments);
   }
 
   private List<TestVariant> variants(Object v, String path) {
@@ -518,39 +479,35 @@ final class Validator {
       problem(path, v, "must be a non-empty array of variants");
       return List.of();
     }
-    List<TestVariant> out = new ArrayList<>();
-    Map<String, Integer> firstIndex = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String vpath = path + "[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> raw)) {
-        problem(vpath, list.get(i), "must be an object");
-        continue;
-      }
-      Map<String, Object> m = cast(raw);
-      unknownFields(m, VARIANT_FIELDS, vpath, "a test variant");
-      String id = requiredKey(m, "id", vpath, "every variant needs an id unique in its test");
-      if (id != null) {
-        Integer first = firstIndex.putIfAbsent(id, i);
-        if (first != null) {
-          problem(field(vpath, "id"), id, "duplicates " + path + "[" + first + "].id");
-        }
-      }
-      String name = optionalString(m, "name", vpath);
-      boolean isControl = false;
-      if (m.get("isControl") != null) {
-        if (m.get("isControl") instanceof Boolean b) {
-          isControl = b;
-        } else {
-          problem(field(vpath, "isControl"), m.get("isControl"), "must be true or false");
-        }
-      }
-      Map<String, Object> config =
-          m.get("config") == null ? Map.of() : object(m.get("config"), field(vpath, "config"));
-      if (id != null) {
-        out.add(new TestVariant(id, name, isControl, config));
+    return objectsWithIds(
+        list,
+        path,
+        "id",
+        "every variant needs an id unique in its test",
+        VARIANT_FIELDS,
+        "a test variant",
+        this::variant);
+  }
+
+  /**
+   * Keeps every variant with an id, even a faulty one (its test is rejected anyway), so that the
+   * allocation is checked against all the ids the author wrote.
+   */
+  private TestVariant variant(Item item) {
+    Map<String, Object> m = item.fields();
+    String vpath = item.path();
+    String name = optionalString(m, "name", vpath);
+    boolean isControl = false;
+    if (m.get("isControl") != null) {
+      if (m.get("isControl") instanceof Boolean b) {
+        isControl = b;
+      } else {
+        problem(field(vpath, "isControl"), m.get("isControl"), "must be true or false");
       }
     }
-    return out;
+    Map<String, Object> config =
+        m.get("config") == null ? Map.of() : object(m.get("config"), field(vpath, "config"));
+    return item.id() == null ? null : new TestVariant(item.id(), name, isControl, config);
   }
 
   private Map<String, Double> allocation(Object v, String path, List<TestVariant> variants) {
@@ -619,6 +576,72 @@ final class Validator {
 
   // ---------------------------------------------------------------------------------------------
   // helpers
+
+  /** One element of an array of objects with ids, as handed to the element's own checks. */
+  private record Item(Map<String, Object> fields, String path, String id, int problemsBefore) {}
+
+  /**
+   * Checks what every array of objects with unique ids shares (flags, tests, variants): each
+   * element is an object with only {@code known} fields (any when null), and {@code idField} is a
+   * non-empty string no earlier element uses. Then {@code check} runs the element's own checks and
+   * returns what to keep of it, or null to keep nothing.
+   *
+   * @param path the array's JSON path
+   * @param idReason why the id is needed, for the "is missing" problem
+   * @param noun the element in "is not a known field of ..." (e.g. "a flag")
+   */
+  private <T> List<T> objectsWithIds(
+      List<?> list,
+      String path,
+      String idField,
+      String idReason,
+      Set<String> known,
+      String noun,
+      Function<Item, T> check) {
+    List<T> out = new ArrayList<>();
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String ipath = path + "[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> raw)) {
+        problem(ipath, list.get(i), "must be an object");
+        continue;
+      }
+      Map<String, Object> m = cast(raw);
+      int before = problems.size();
+      if (known != null) {
+        unknownFields(m, known, ipath, noun);
+      }
+      String id = requiredKey(m, idField, ipath, idReason);
+      if (id != null) {
+        Integer first = firstIndex.putIfAbsent(id, i);
+        if (first != null) {
+          problem(field(ipath, idField), id, "duplicates " + path + "[" + first + "]." + idField);
+        }
+      }
+      T kept = check.apply(new Item(m, ipath, id, before));
+      if (kept != null) {
+        out.add(kept);
+      }
+    }
+    return out;
+  }
+
+  /** Whether no problem has been found in the element so far (its id and fields included). */
+  private boolean clean(Item item) {
+    return problems.size() == item.problemsBefore();
+  }
+
+  /** The array at {@code path}; empty when absent, or (with a problem) when not an array. */
+  private List<?> optionalArray(Object v, String path, String notAnArray) {
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      problem(path, v, notAnArray);
+      return List.of();
+    }
+    return list;
+  }
 
   private void compile(String key, Object rule, String path) {
     try {

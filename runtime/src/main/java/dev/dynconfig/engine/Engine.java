@@ -684,8 +684,8 @@ public final class Engine implements SourceSink, EngineIntrospection {
       for (Consumer<DynamicConfigState> l : stateListeners) {
         try {
           l.accept(after);
-        } catch (RuntimeException e) {
-          LOG.warn("A state listener threw; ignoring it", e);
+        } catch (RuntimeException | Error e) {
+          LOG.warn("A state listener ({}) threw; ignoring it", l.getClass().getName(), e);
         }
       }
     }
@@ -720,11 +720,12 @@ public final class Engine implements SourceSink, EngineIntrospection {
           try {
             s.listener().onChange(e);
           } catch (RuntimeException | Error ex) {
-            if (ex instanceof VirtualMachineError) {
-              throw (Error) ex;
-            }
+            // Errors too (an OutOfMemoryError or StackOverflowError in someone's listener): thrown
+            // on, they would skip the remaining listeners (the agent's among them) and kill the
+            // source's thread, so no later document would ever be applied.
             LOG.warn(
-                "A config listener for {}/{} threw; other listeners still run",
+                "A config listener ({}) for {}/{} threw; other listeners still run",
+                s.listener().getClass().getName(),
                 e.namespace(),
                 e.key(),
                 ex);
@@ -797,8 +798,8 @@ public final class Engine implements SourceSink, EngineIntrospection {
       for (SnapshotListener l : snapshotListeners) {
         try {
           l.onSwap(info);
-        } catch (RuntimeException e) {
-          LOG.warn("A snapshot listener threw; ignoring it", e);
+        } catch (RuntimeException | Error e) {
+          LOG.warn("A snapshot listener ({}) threw; ignoring it", l.getClass().getName(), e);
         }
       }
     }

@@ -148,7 +148,17 @@ public final class FileSource implements ConfigSource {
           // Editors often write in several steps; give them a moment so we read the final bytes.
           Thread.sleep(Math.min(50, pollInterval.toMillis()));
         }
-        check(false);
+        try {
+          check(false);
+        } catch (RuntimeException | Error e) {
+          // One failed read or offer (an Error from deep inside the engine, say) must not end the
+          // watching: the last good document keeps serving and the next edit is tried again.
+          LOG.error(
+              "Reading or applying {} failed; the last good configuration keeps serving and the"
+                  + " file is still watched",
+              file,
+              e);
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing

@@ -1,14 +1,12 @@
 package dev.dynconfig.sync;
 
-import io.netty.bootstrap.Bootstrap;
+import dev.dynconfig.ConnectionStatus;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,6 +24,8 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One-shot {@code GET} with {@code If-None-Match} over Netty, on the shared client loop. Netty
@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 final class HttpFetcher {
   /** A response: status, ETag (or null) and body. */
   record Response(int status, String etag, byte[] body) {}
+
+  private static final Logger log = LoggerFactory.getLogger(HttpFetcher.class);
 
   private final EventLoopGroup loop;
   private final SslContext ssl;
@@ -51,87 +53,114 @@ final class HttpFetcher {
     this.timeout = timeout;
   }
 
+  /**
+   * The fetcher a starting source polls with: TLS for {@code settings.url()} and the shared client
+   * loop, acquired here (the source releases {@link #loop()} when it closes).
+   *
+   * @return null when TLS cannot be set up (e.g. an unreadable trust file): the reason is logged
+   *     and reported on {@code gate} as {@code ERROR}, and the source stays stopped
+   */
+  static HttpFetcher open(RemoteSettings settings, VersionGate gate) {
+    SslContext ssl;
+    try {
+      ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
+    } catch (IOException e) {
+      log.error("{}", e.getMessage());
+      gate.status(ConnectionStatus.ERROR, e.getMessage());
+      return null;
+    }
+    return new HttpFetcher(
+        ClientLoop.acquire(),
+        ssl,
+        settings.token(),
+        settings.maxDocumentBytes(),
+        settings.requestTimeout());
+  }
+
+  /** The shared client loop this fetcher connects on. */
+  EventLoopGroup loop() {
+    return loop;
+  }
+
+  /** TLS for the source's URL, or null for plain http/ws; the WebSocket uses the same. */
+  SslContext ssl() {
+    return ssl;
+  }
+
   CompletableFuture<Response> get(URI uri, String ifNoneMatch) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
-    Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+    ChannelFuture connecting =
+        ClientLoop.connect(
+            loop,
+            ssl,
+            host,
+            port,
+            timeout,
+            pipeline ->
+                pipeline
+                    .addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                    .addLast(new HttpClientCodec())
+                    .addLast(new HttpObjectAggregator(maxBytes))
+                    .addLast(
+                        new SimpleChannelInboundHandler<FullHttpResponse>() {
+                          @Override
+                          protected void channelRead0(
+                              ChannelHandlerContext ctx, FullHttpResponse res) {
+                            result.complete(
+                                new Response(
+                                    res.status().code(),
+                                    res.headers().get(HttpHeaderNames.ETAG),
+                                    ByteBufUtil.getBytes(res.content())));
+                            ctx.close();
+                          }
+
+                          @Override
+                          public void channelInactive(ChannelHandlerContext ctx) {
+                            result.completeExceptionally(new ClosedChannelException());
+                          }
+
+                          @Override
+                          public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+                            result.completeExceptionally(t);
+                            ctx.close();
+                          }
+                        }));
+    connecting.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            result.completeExceptionally(
+                new IOException(
+                    "cannot connect to " + host + ":" + port + ": " + f.cause(), f.cause()));
+            return;
+          }
+          Channel ch = connecting.channel();
+          String path =
+              uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+          if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+          }
+          FullHttpRequest req =
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+          req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
+          req.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+          req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          if (token != null) {
+            req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+          }
+          if (ifNoneMatch != null) {
+            req.headers().set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
+          }
+          ch.writeAndFlush(req)
+              .addListener(
+                  w -> {
+                    if (!w.isSuccess()) {
+                      result.completeExceptionally(w.cause());
+                      ch.close();
                     }
-                    ch.pipeline()
-                        .addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
-                        .addLast(new HttpClientCodec())
-                        .addLast(new HttpObjectAggregator(maxBytes))
-                        .addLast(
-                            new SimpleChannelInboundHandler<FullHttpResponse>() {
-                              @Override
-                              protected void channelRead0(
-                                  ChannelHandlerContext ctx, FullHttpResponse res) {
-                                result.complete(
-                                    new Response(
-                                        res.status().code(),
-                                        res.headers().get(HttpHeaderNames.ETAG),
-                                        ByteBufUtil.getBytes(res.content())));
-                                ctx.close();
-                              }
-
-                              @Override
-                              public void channelInactive(ChannelHandlerContext ctx) {
-                                result.completeExceptionally(new ClosedChannelException());
-                              }
-
-                              @Override
-                              public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
-                                result.completeExceptionally(t);
-                                ctx.close();
-                              }
-                            });
-                  }
-                });
-    b.connect(host, port)
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                result.completeExceptionally(
-                    new IOException(
-                        "cannot connect to " + host + ":" + port + ": " + f.cause(), f.cause()));
-                return;
-              }
-              Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-              String path =
-                  uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-              if (uri.getRawQuery() != null) {
-                path += "?" + uri.getRawQuery();
-              }
-              FullHttpRequest req =
-                  new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-              req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
-              req.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
-              req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-              if (token != null) {
-                req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
-              }
-              if (ifNoneMatch != null) {
-                req.headers().set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
-              }
-              ch.writeAndFlush(req)
-                  .addListener(
-                      w -> {
-                        if (!w.isSuccess()) {
-                          result.completeExceptionally(w.cause());
-                          ch.close();
-                        }
-                      });
-            });
+                  });
+        });
     return result;
   }
 }

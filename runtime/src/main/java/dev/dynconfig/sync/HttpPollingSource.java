@@ -4,12 +4,8 @@ import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.SourceSink;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code source=remote}: polls {@code GET /v1/flags} with {@code If-None-Match} every {@code
@@ -17,8 +13,6 @@ import org.slf4j.LoggerFactory;
  * offered) and saved to the offline cache once applied.
  */
 public final class HttpPollingSource implements ConfigSource {
-  private static final Logger log = LoggerFactory.getLogger(HttpPollingSource.class);
-
   private final RemoteSettings settings;
   private EventLoopGroup loop;
   private Poller poller;
@@ -35,18 +29,11 @@ public final class HttpPollingSource implements ConfigSource {
       return;
     }
     gate = new VersionGate(sink, settings.cache());
-    SslContext ssl;
-    try {
-      ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
-    } catch (IOException e) {
-      log.error("{}", e.getMessage());
-      gate.status(ConnectionStatus.ERROR, e.getMessage());
+    HttpFetcher fetcher = HttpFetcher.open(settings, gate);
+    if (fetcher == null) {
       return;
     }
-    loop = ClientLoop.acquire();
-    HttpFetcher fetcher =
-        new HttpFetcher(
-            loop, ssl, settings.token(), settings.maxDocumentBytes(), settings.requestTimeout());
+    loop = fetcher.loop();
     poller =
         new Poller(
             loop.next(),

@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.SourceSink;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -93,18 +89,13 @@ public final class WebSocketSource implements ConfigSource {
       return;
     }
     gate = new VersionGate(sink, settings.cache());
-    try {
-      ssl = ClientTls.forUrl(settings.url(), settings.trustCertificates());
-    } catch (IOException e) {
-      log.error("{}", e.getMessage());
-      gate.status(ConnectionStatus.ERROR, e.getMessage());
+    fetcher = HttpFetcher.open(settings, gate);
+    if (fetcher == null) {
       return;
     }
-    group = ClientLoop.acquire();
+    group = fetcher.loop();
+    ssl = fetcher.ssl();
     loop = group.next();
-    fetcher =
-        new HttpFetcher(
-            group, ssl, settings.token(), settings.maxDocumentBytes(), settings.requestTimeout());
     fallback =
         new Poller(
             loop, fetcher, flagsUrl, gate, settings.pollingInterval(), settings.retry(), false);
@@ -153,31 +144,23 @@ public final class WebSocketSource implements ConfigSource {
     String host = uri.getHost();
     int port = ClientTls.port(uri);
     Connection conn = new Connection();
-    Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(NioSocketChannel.class)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.requestTimeout().toMillis())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
-                    }
-                    ch.pipeline()
-                        .addLast(
-                            new IdleStateHandler(
-                                settings.readIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast(new HttpClientCodec())
-                        .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(new WebSocketClientProtocolHandler(cfg))
-                        .addLast(new WebSocketFrameAggregator(settings.maxDocumentBytes()))
-                        .addLast(conn);
-                  }
-                });
-    ChannelFuture f = b.connect(host, port);
+    ChannelFuture f =
+        ClientLoop.connect(
+            loop,
+            ssl,
+            host,
+            port,
+            settings.requestTimeout(),
+            pipeline ->
+                pipeline
+                    .addLast(
+                        new IdleStateHandler(
+                            settings.readIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                    .addLast(new HttpClientCodec())
+                    .addLast(new HttpObjectAggregator(64 * 1024))
+                    .addLast(new WebSocketClientProtocolHandler(cfg))
+                    .addLast(new WebSocketFrameAggregator(settings.maxDocumentBytes()))
+                    .addLast(conn));
     channel = f.channel();
     f.addListener(
         done -> {

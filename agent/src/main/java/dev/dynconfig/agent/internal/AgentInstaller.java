@@ -43,9 +43,10 @@ public final class AgentInstaller {
       for (String problem : options.problems()) {
         log.warn(problem);
       }
-      if ("install".equals(System.getProperty(EngineDispatcher.FAULT_INJECTION_PROPERTY))) {
+      FaultInjection faults = FaultInjection.fromSystemProperty();
+      if (faults != null && faults.kind() == FaultInjection.Kind.INSTALL) {
         throw new IllegalStateException(
-            "fault injected by -D" + EngineDispatcher.FAULT_INJECTION_PROPERTY + "=install");
+            "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
       DynamicConfig engine = startEngine(options);
       if (engine == null) {
@@ -60,7 +61,10 @@ public final class AgentInstaller {
               options.mdcSessionId(),
               options.mdcUserRole(),
               options.mdcAttributes());
-      Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts));
+      if (faults != null) {
+        faults.attach(engine); // before the dispatcher subscribes: its listeners run first
+      }
+      Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
       installTransformer(inst, new SitePlanner(sites), late);
       log.info(
           "agent {} started{}: {}",

@@ -29,19 +29,16 @@ import org.slf4j.LoggerFactory;
  * that just gained targeting once with an empty context, never throw.
  */
 final class EngineDispatcher implements Dispatcher {
-  /**
-   * Test-only fault injection, read once at start: {@code evaluate} makes every dispatch throw, to
-   * prove that nothing reaches application code. Never set this in production.
-   */
-  static final String FAULT_INJECTION_PROPERTY = "dynconfig.test.faultInjection";
-
   private static final Logger log = LoggerFactory.getLogger(EngineDispatcher.class);
   private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
   private final SiteRegistry sites;
   private final Evaluator evaluator;
   private final ContextAssembler contexts;
-  private final boolean injectFaults;
+
+  /** Test-only ({@link FaultInjection}); null, the default, costs one null check per call. */
+  private final FaultInjection faults;
+
   private final AtomicLong lastFailureLog =
       new AtomicLong(System.nanoTime() - 2 * FAILURE_LOG_INTERVAL_NANOS);
   private final AtomicLong suppressedFailures = new AtomicLong();
@@ -51,10 +48,15 @@ final class EngineDispatcher implements Dispatcher {
   private volatile Object generation = new Object();
 
   EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
+    this(sites, evaluator, contexts, null);
+  }
+
+  EngineDispatcher(
+      SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts, FaultInjection faults) {
     this.sites = sites;
     this.evaluator = evaluator;
     this.contexts = contexts;
-    this.injectFaults = "evaluate".equals(System.getProperty(FAULT_INJECTION_PROPERTY));
+    this.faults = faults;
     evaluator.onSnapshotSwap(() -> generation = new Object());
   }
 
@@ -144,8 +146,8 @@ final class EngineDispatcher implements Dispatcher {
   }
 
   private void checkFault() {
-    if (injectFaults) {
-      throw new IllegalStateException("fault injected by -D" + FAULT_INJECTION_PROPERTY);
+    if (faults != null) {
+      faults.beforeDispatch();
     }
   }
 
