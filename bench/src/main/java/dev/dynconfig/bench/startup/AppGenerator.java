@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -31,6 +32,9 @@ final class AppGenerator {
   static final int CLASSES = 5000;
   static final int PACKAGES = 50;
   static final int ANNOTATED_EVERY = 139; // 36 annotated classes
+
+  /** Bump when the generated code changes, so an older generated application is not reused. */
+  private static final String VERSION = "3";
 
   /** What the generated application contains, for the report. */
   record App(Path jar, Path flags, int classes, int toggles, int variants, int configValues) {
@@ -56,9 +60,14 @@ final class AppGenerator {
       }
     }
     App app = new App(jar, flags, CLASSES + PACKAGES + 1, toggles, variants, configs);
-    if (Files.isRegularFile(jar) && Files.isRegularFile(flags)) {
+    Path stamp = dir.resolve("generator-version");
+    if (Files.isRegularFile(jar)
+        && Files.isRegularFile(flags)
+        && Files.isRegularFile(stamp)
+        && Files.readString(stamp).equals(VERSION)) {
       return app;
     }
+    deleteRecursively(dir);
     Path src = dir.resolve("src");
     Path classes = dir.resolve("classes");
     Files.createDirectories(src);
@@ -86,9 +95,16 @@ final class AppGenerator {
       main.append("    x = com.acme.gen.").append(pkg).append(".Entry.run(x);\n");
     }
     sources.add(write(src.resolve("com/acme/gen/Main.java"), mainSource(main.toString())));
+    // The same report from an otherwise empty main: the agent's fixed cost, without classes to
+    // match.
+    sources.add(
+        write(
+            src.resolve("com/acme/gen/Empty.java"),
+            mainSource("").replace("class Main", "class Empty")));
     Files.writeString(flags, flagsJson());
     compile(sources, classes);
     pack(classes, jar);
+    Files.writeString(stamp, VERSION);
     return app;
   }
 
@@ -104,13 +120,15 @@ final class AppGenerator {
             int r = x ^ SEED;
             for (int i = 0; i < data.length; i++) {
               data[i] = r + i;
-              r = r * 31 + data[i];
+              r = r * 0x9E3779B1 + i;
             }
-            return r + mix(r);
+            return mix(r);
           }
 
+          // Bijective, like the multiply above, so that a different value returned by an annotated
+          // method changes the application's final result (the self-check relies on it).
           static int mix(int v) {
-            return Integer.rotateLeft(v, 7) ^ (v >>> 3);
+            return v ^ (v >>> 15);
           }
 
           public long total() {
@@ -208,6 +226,17 @@ final class AppGenerator {
         + "\n  ],\n  \"config\": {\"gen\": {"
         + config
         + "}}\n}\n";
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static Path write(Path file, String text) throws IOException {

@@ -46,20 +46,18 @@ public final class StartupBench {
       throw new IllegalStateException(agentJar + " is missing: build it (bench/run.sh does)");
     }
     long t0 = System.nanoTime();
-    boolean existed = Files.isRegularFile(Path.of("bench/target/startup-app/app.jar"));
     AppGenerator.App app =
         AppGenerator.generate(Path.of("bench/target/startup-app").toAbsolutePath());
     System.out.printf(
         Locale.ROOT,
         "application: %s (%,d classes, %d annotated: %d @Toggle, %d @Variant entry + variant,"
-            + " %d @ConfigValue) %s in %.1f s%n%n",
+            + " %d @ConfigValue); ready in %.1f s (generated and compiled unless up to date)%n%n",
         Path.of("").toAbsolutePath().relativize(app.jar()),
         app.classes(),
         app.annotatedClasses(),
         app.toggles(),
         app.variants(),
         app.configValues(),
-        existed ? "reused" : "generated and compiled",
         (System.nanoTime() - t0) / 1e9);
 
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -80,6 +78,16 @@ public final class StartupBench {
         agent.add(run(with));
         plain.add(run(without));
       }
+    }
+    // The agent's fixed cost: the same JVMs starting a main that touches no application class.
+    int emptyRuns = Math.max(3, runs / 2);
+    List<String> emptyWithout = replaceMain(without, "com.acme.gen.Empty");
+    List<String> emptyWith = replaceMain(with, "com.acme.gen.Empty");
+    List<Run> emptyPlain = new ArrayList<>();
+    List<Run> emptyAgent = new ArrayList<>();
+    for (int i = 0; i < emptyRuns; i++) {
+      emptyPlain.add(run(emptyWithout));
+      emptyAgent.add(run(emptyWith));
     }
     // Self-check: the @ConfigValue bodies return 5, the file says otherwise, so a rewritten
     // application computes a different result; equal results would mean the agent did nothing.
@@ -133,10 +141,27 @@ public final class StartupBench {
         mainAgent - mainPlain,
         100 * (mainAgent - mainPlain) / mainPlain,
         mean(agent) - mean(plain),
-        min(agent, true) - min(plain, true),
+        (double) (min(agent, true) - min(plain, true)),
         wallAgent - wallPlain,
         100 * (wallAgent - wallPlain) / wallPlain,
-        min(agent, false) - min(plain, false));
+        (double) (min(agent, false) - min(plain, false)));
+
+    double fixed = median(emptyAgent, true) - median(emptyPlain, true);
+    System.out.printf(
+        Locale.ROOT,
+        "The agent's fixed cost (an empty `main`, %d runs each): %.0f ms without, %.0f ms with the"
+            + " agent (median time to the end of `main`; min %d / %d), i.e. **%+.0f ms** before"
+            + " the first application class; the rest of the overhead above, %+.0f ms, is what the"
+            + " agent spends on the application's %,d classes (%.2f ms per class).%n%n",
+        emptyRuns,
+        median(emptyPlain, true),
+        median(emptyAgent, true),
+        min(emptyPlain, true),
+        min(emptyAgent, true),
+        fixed,
+        (mainAgent - mainPlain) - fixed,
+        app.classes(),
+        ((mainAgent - mainPlain) - fixed) / app.classes());
 
     System.out.println(
         "| at the end of `main` (`--inspect`, one run each) | without | with | agent's share |");
@@ -232,6 +257,12 @@ public final class StartupBench {
         .filter(Matcher::matches)
         .forEach(m -> values.put(m.group(1), m.group(2)));
     return values;
+  }
+
+  private static List<String> replaceMain(List<String> command, String main) {
+    List<String> c = new ArrayList<>(command);
+    c.set(c.size() - 1, main);
+    return c;
   }
 
   private static List<String> append(List<String> command, String arg) {
