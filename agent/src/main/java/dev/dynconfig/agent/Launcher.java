@@ -20,6 +20,10 @@ public final class Launcher {
     if (args.length > 0 && args[0].equals("serve")) {
       run(SERVER, Arrays.copyOfRange(args, 1, args.length), "the config server ('serve')");
     } else {
+      // The CLI prints its own results; the engine's INFO lines ("Applied flags.json ...") would
+      // only be noise on stderr. -Ddynconfig.logLevel=info brings them back.
+      dev.dynconfig.agent.internal.log.AgentLogger.setLevel(
+          System.getProperty("dynconfig.logLevel", "warn"));
       run(CLI, args, "the command-line tool (validate, eval, assign)");
     }
   }

@@ -90,6 +90,60 @@ public final class Json {
   }
 
   /**
+   * {@code raw} (a plain JSON value) as an instance of {@code type}: primitives (as their box),
+   * boxes, String, enums, List/Map and records, honouring generic types such as {@code List<Long>}.
+   * The one conversion used by {@code getRuntimeConfig(…, type)} and the agent's
+   * {@code @ConfigValue}.
+   *
+   * @throws IllegalArgumentException when it cannot be converted; the message says why
+   */
+  public static Object convert(Object raw, java.lang.reflect.Type type) {
+    java.util.Objects.requireNonNull(raw, "raw");
+    com.fasterxml.jackson.databind.JavaType javaType = MAPPER.getTypeFactory().constructType(type);
+    Class<?> target = box(javaType.getRawClass());
+    if (target.isInstance(raw) && !javaType.isContainerType()) {
+      return raw;
+    }
+    Object value = MAPPER.convertValue(raw, javaType);
+    if (value == null || !target.isInstance(value)) {
+      throw new IllegalArgumentException(
+          "converted to " + (value == null ? "null" : value.getClass().getName()));
+    }
+    return value;
+  }
+
+  private static Class<?> box(Class<?> c) {
+    if (!c.isPrimitive()) {
+      return c;
+    }
+    if (c == int.class) {
+      return Integer.class;
+    }
+    if (c == long.class) {
+      return Long.class;
+    }
+    if (c == boolean.class) {
+      return Boolean.class;
+    }
+    if (c == double.class) {
+      return Double.class;
+    }
+    if (c == float.class) {
+      return Float.class;
+    }
+    if (c == short.class) {
+      return Short.class;
+    }
+    if (c == byte.class) {
+      return Byte.class;
+    }
+    if (c == char.class) {
+      return Character.class;
+    }
+    return Void.class;
+  }
+
+  /**
    * Reads a JSON or YAML document (YAML unless the first non-blank character is <code>{</code> or
    * <code>[</code>) into plain Java values.
    *

@@ -240,14 +240,8 @@ public final class Engine implements SourceSink, EngineIntrospection {
     if (value == null) {
       return null;
     }
-    if (type instanceof Class<?> c) {
-      Class<?> boxed = box(c);
-      if (boxed.isInstance(value)) {
-        return value;
-      }
-    }
     try {
-      return Json.mapper().convertValue(value, Json.mapper().getTypeFactory().constructType(type));
+      return Json.convert(value, type);
     } catch (IllegalArgumentException e) {
       throw new DynamicConfigException(
           "runtime config "
@@ -876,37 +870,6 @@ public final class Engine implements SourceSink, EngineIntrospection {
       throw new DynamicConfigException(
           what + ": value cannot be stored as JSON: " + e.getMessage(), e);
     }
-  }
-
-  private static Class<?> box(Class<?> c) {
-    if (!c.isPrimitive()) {
-      return c;
-    }
-    if (c == int.class) {
-      return Integer.class;
-    }
-    if (c == long.class) {
-      return Long.class;
-    }
-    if (c == boolean.class) {
-      return Boolean.class;
-    }
-    if (c == double.class) {
-      return Double.class;
-    }
-    if (c == float.class) {
-      return Float.class;
-    }
-    if (c == short.class) {
-      return Short.class;
-    }
-    if (c == byte.class) {
-      return Byte.class;
-    }
-    if (c == char.class) {
-      return Character.class;
-    }
-    return Void.class;
   }
 
   // ===============================================================================================

@@ -4,6 +4,7 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
+import dev.dynconfig.document.Json;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -128,7 +129,7 @@ final class EngineDispatcher implements Dispatcher {
         type = ValueConverter.returnType(site);
         site.returnType = type;
       }
-      return ValueConverter.convert(raw, type);
+      return Json.convert(raw, type);
     } catch (Exception | LinkageError e) {
       String problem = site.namespace + "." + site.key + " = " + raw;
       if (conversionProblems.add(site.describe() + problem)) {
