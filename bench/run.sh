@@ -3,11 +3,13 @@
 #
 #   bench/run.sh [--quick] [--no-build] [--section eval|agent|propagation|startup|all] [-- JMH args]
 #
-#   --quick      smoke check: tiny warm-up/measurement, well under two minutes with the build.
+#   --quick      smoke check: tiny warm-up/measurement, 3 start-up runs each; a few minutes with
+#                the build (the first start-up run also compiles the generated 5,000-class app).
 #                Numbers from it are NOT comparable; it only proves everything still runs.
-#   --no-build   reuse bench/target/benchmarks.jar.
+#   --no-build   reuse bench/target/{benchmarks,agent-benchmarks}.jar and agent/target/dynconfig.jar.
 #   --section    run one section only (default: all).
-#   -- ARGS      extra arguments passed to JMH as they are (e.g. -- -f 3).
+#   -- ARGS      extra arguments for the section: JMH options for eval and agent (e.g. -- -f 3),
+#                StartupBench options for startup (e.g. -- --runs 20).
 #
 # Output goes to bench/results/ (raw files git-ignored; <section>-<mode>-summary.md committed).
 # The JMH run happens inside a new network namespace with only loopback up (unshare -n), so a
