@@ -34,7 +34,7 @@ final class AppGenerator {
   static final int ANNOTATED_EVERY = 139; // 36 annotated classes
 
   /** Bump when the generated code changes, so an older generated application is not reused. */
-  private static final String VERSION = "3";
+  private static final String VERSION = "4";
 
   /** What the generated application contains, for the report. */
   record App(Path jar, Path flags, int classes, int toggles, int variants, int configValues) {

@@ -44,6 +44,16 @@ public final class Inspect {
     while (!server.isRegistered(root) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
+    // The per-flag and per-test MBeans are registered one by one after the root one: wait until
+    // their number stops changing.
+    ObjectName all = new ObjectName("dev.dynconfig:*");
+    int seen = -1;
+    int now = server.queryNames(all, null).size();
+    while ((now != seen || now <= 1) && System.nanoTime() < deadline) {
+      seen = now;
+      Thread.sleep(200);
+      now = server.queryNames(all, null).size();
+    }
     int guarded = 0;
     for (String type : new String[] {"Flag", "Test"}) {
       Set<ObjectName> beans =
