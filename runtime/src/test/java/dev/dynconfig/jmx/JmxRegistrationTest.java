@@ -355,7 +355,10 @@ class JmxRegistrationTest {
     try {
       deferred.initialize();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!mbs.isRegistered(JmxRegistration.engineName()) && System.nanoTime() < deadline) {
+      // The engine's MBean and the flags' MBeans are registered one after the other: wait for all.
+      while (!(mbs.isRegistered(JmxRegistration.engineName())
+              && mbs.isRegistered(flag("new-dashboard")))
+          && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
       assertThat(mbs.isRegistered(JmxRegistration.engineName())).isTrue();
