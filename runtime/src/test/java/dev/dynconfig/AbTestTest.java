@@ -87,6 +87,23 @@ class AbTestTest {
   }
 
   @Test
+  void window_withDatesBeyondTheEpochMillisRange_loads_andMeansAlwaysOrNever() {
+    // ISO-8601 years of ±300,000,000 parse as Instants but overflow toEpochMilli: found by
+    // HostileDocumentsTest, where such a document made the engine throw instead of loading.
+    load(
+        config,
+        test(
+            "running",
+            "{'control': 100}",
+            ", 'startDate': '-300000000-01-01T00:00:00Z', 'endDate': '+300000000-01-01T00:00:00Z'"));
+    assertThat(config.getVariant("checkout", "u1")).isNotNull();
+
+    load(
+        config, test("running", "{'control': 100}", ", 'startDate': '+300000000-01-01T00:00:00Z'"));
+    assertThat(config.getVariant("checkout", "u1")).isNull();
+  }
+
+  @Test
   void window_isStartInclusive_endExclusive() {
     load(
         config,

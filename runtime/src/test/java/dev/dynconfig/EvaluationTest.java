@@ -73,6 +73,19 @@ class EvaluationTest {
   }
 
   @Test
+  void step3_expiresAtBeyondTheEpochMillisRange_meansNeverOrAlwaysExpired() {
+    load(
+        config,
+        q(
+            "{'flags': [{'key': 'far', 'defaultValue': false, 'rolloutPercentage': 100,"
+                + " 'expiresAt': '+300000000-01-01T00:00:00Z'},"
+                + " {'key': 'long-ago', 'defaultValue': false, 'rolloutPercentage': 100,"
+                + " 'expiresAt': '-300000000-01-01T00:00:00Z'}]}"));
+    assertThat(config.evaluateFlag("far", user("u1")).reason()).isEqualTo(Reason.ROLLOUT);
+    assertThat(config.evaluateFlag("long-ago", user("u1")).reason()).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
   void step4_otherEnvironment_servesDefault_andContextEnvironmentWins() {
     assertThat(config.evaluateFlag("staging-only", user("u1")))
         .isEqualTo(new FlagEvaluation(false, Reason.DEFAULT, null, null, null));

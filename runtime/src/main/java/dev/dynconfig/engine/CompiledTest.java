@@ -43,8 +43,8 @@ final class CompiledTest {
     // Exact running sums (33.3 + 33.3 + 33.4 is 100), shared with the rules' bucketing.
     this.cumulativeThresholds = Bucketing.allocationThresholds(shares);
     this.running = "running".equals(t.status());
-    this.startMillis = t.startDate() == null ? Long.MIN_VALUE : t.startDate().toEpochMilli();
-    this.endMillis = t.endDate() == null ? Long.MAX_VALUE : t.endDate().toEpochMilli();
+    this.startMillis = EpochMillis.of(t.startDate(), Long.MIN_VALUE);
+    this.endMillis = EpochMillis.of(t.endDate(), Long.MAX_VALUE);
     this.environments = t.environments() == null ? null : t.environments().toArray(new String[0]);
     this.assignments = new LongAdder[variants.length];
     for (int i = 0; i < variants.length; i++) {

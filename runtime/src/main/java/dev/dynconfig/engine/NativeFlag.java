@@ -43,7 +43,7 @@ final class NativeFlag extends CompiledFlag {
     this.attributeLiteral = equality == null ? null : equality[1];
     this.rule = rule;
     this.clock = clock;
-    this.expiresAtMillis = f.expiresAt() == null ? Long.MAX_VALUE : f.expiresAt().toEpochMilli();
+    this.expiresAtMillis = EpochMillis.of(f.expiresAt(), Long.MAX_VALUE);
     this.environments = f.environments() == null ? null : f.environments().toArray(new String[0]);
     this.minRole = f.minRole();
     this.rolloutThreshold =
