@@ -409,7 +409,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
     } catch (RuntimeException e) {
       return reject(origin + ": could not be read: " + e);
     }
-    return apply(doc, version);
+    try {
+      return apply(doc, version);
+    } catch (RuntimeException e) {
+      // A validated document that still fails to compile is our bug, not the sender's: keep
+      // serving the last good snapshot and say so, rather than throwing into a source's thread.
+      LOG.error("{}: could not be applied (the last good version keeps serving)", origin, e);
+      return reject(origin + ": could not be applied: " + e);
+    }
   }
 
   /** Applies an already validated document (CLI, tests, sources that parse themselves). */
