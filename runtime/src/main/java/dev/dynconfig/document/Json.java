@@ -58,8 +58,6 @@ public final class Json {
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
 
-  private static final YAMLFactory YAML_FACTORY = yamlFactory();
-
   private static final ObjectMapper MAPPER =
       JsonMapper.builder(JSON_FACTORY)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -68,6 +66,16 @@ public final class Json {
           .build();
 
   private Json() {}
+
+  /**
+   * The YAML factory, built on first use: most documents are JSON, and building it loads SnakeYAML
+   * on the application's start-up path (the agent reads its flag file before {@code main}).
+   */
+  private static final class Yaml {
+    static final YAMLFactory FACTORY = yamlFactory();
+
+    private Yaml() {}
+  }
 
   private static YAMLFactory yamlFactory() {
     LoaderOptions loader = new LoaderOptions();
@@ -167,7 +175,7 @@ public final class Json {
     }
     boolean json = looksLikeJson(content);
     try (JsonParser p =
-        json ? JSON_FACTORY.createParser(content) : YAML_FACTORY.createParser(content)) {
+        json ? JSON_FACTORY.createParser(content) : Yaml.FACTORY.createParser(content)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw single(origin, "$", null, "is empty: the document has no content");

@@ -121,6 +121,9 @@ public final class AgentInstaller {
             // annotation or parameter classes while transforming.
             .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
             .with(new ErrorListener())
+            // Most class files never reach Byte Buddy: it would parse each one (~0.13 ms) only to
+            // find that it carries none of our annotations.
+            .with(AnnotationPrefilter.DECORATOR)
             .ignore(ignored(), ElementMatchers.isBootstrapClassLoader());
     if (late) {
       builder =
