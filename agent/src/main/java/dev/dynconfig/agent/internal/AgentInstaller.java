@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the engine and installs the transformer. Called reflectively by {@code AgentMain} after
- * the bridge is on the bootstrap class path. Never throws: on any failure the application runs
- * unmodified (no transformer is installed unless the engine and the dispatcher are in place).
+ * the bridge is on the bootstrap class path. Never throws: on any failure the application runs with
+ * its original method bodies (rewritten methods run them whenever the bridge has no dispatcher,
+ * which is installed only once the engine is in place).
  */
 public final class AgentInstaller {
   private static final Logger log = LoggerFactory.getLogger(AgentInstaller.class);
@@ -48,13 +49,35 @@ public final class AgentInstaller {
         throw new IllegalStateException(
             "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
-      DynamicConfig engine = startEngine(options);
-      if (engine == null) {
-        return;
-      }
+      // Start-up cost (BENCHMARKS.md section 4): the engine's start (Jackson, reading and compiling
+      // the flag file, waiting for a server up to initTimeout) and Byte Buddy's installation are
+      // independent, so they run side by side. premain still returns only when both are done, so
+      // the application's first calls already see the live values.
+      SiteRegistry sites = new SiteRegistry();
+      java.util.concurrent.CompletableFuture<DynamicConfig> starting =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread starter =
+          new Thread(
+              () -> {
+                DynamicConfig started = null;
+                try {
+                  started = startEngine(options);
+                } catch (Throwable t) {
+                  log.error("the dynconfig engine could not start", t);
+                } finally {
+                  starting.complete(started); // always: premain waits for it
+                }
+              },
+              "dynconfig-engine-start");
+      starter.setDaemon(true);
+      starter.start();
       // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
       GuardedMethods.forFlag("");
-      SiteRegistry sites = new SiteRegistry();
+      installTransformer(inst, new SitePlanner(sites), late);
+      DynamicConfig engine = starting.join();
+      if (engine == null) {
+        return; // logged by startEngine; the Bridge has no dispatcher, so every body runs as is
+      }
       ContextAssembler contexts =
           new ContextAssembler(
               options.mdcUserId(),
@@ -65,7 +88,6 @@ public final class AgentInstaller {
         faults.attach(engine); // before the dispatcher subscribes: its listeners run first
       }
       Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
-      installTransformer(inst, new SitePlanner(sites), late);
       log.info(
           "agent {} started{}: {}",
           version(),
