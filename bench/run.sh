@@ -74,12 +74,16 @@ header() {
   echo "- network: $NETNS"
 }
 
-section_eval() {
+# One JMH run of one section, summarised to Markdown.
+#   $1 section name (eval|agent)   $2 title   $3 benchmarks jar   $4 benchmark regexp
+#   $5 summary class (dev.dynconfig.bench.report.*)   $6 quick warm-up/measurement time
+run_jmh_section() {
+  local name=$1 title=$2 jar=$3 pattern=$4 summarizer=$5 quick_time=$6
   # Defaults; an option given after "--" replaces the default of the same name (JMH rejects
   # duplicates).
   local defaults=(-f 1)
   if [ "$MODE" = quick ]; then
-    defaults+=(-wi 1 -i 1 -w 100ms -r 100ms)
+    defaults+=(-wi 1 -i 1 -w "$quick_time" -r "$quick_time")
   else
     defaults+=(-wi 3 -i 5 -w 1s -r 1s)
   fi
@@ -90,24 +94,24 @@ section_eval() {
     fi
   done
   jmh+=("${EXTRA[@]}")
-  local json="$RESULTS/eval-$MODE.json" txt="$RESULTS/eval-$MODE.txt" summary="$RESULTS/eval-$MODE-summary.md"
+  local json="$RESULTS/$name-$MODE.json" txt="$RESULTS/$name-$MODE.txt" summary="$RESULTS/$name-$MODE-summary.md"
   local cmd="bench/run.sh"
   if [ "$MODE" = quick ]; then cmd+=" --quick"; fi
-  cmd+=" --section eval"
-  echo "== section 1: evaluation, dynconfig vs peers (one JMH run; $MODE)"
-  local head; head="$(header "$cmd  (= java -jar $JAR 'dev\\.dynconfig\\.bench\\.eval\\.' ${jmh[*]} -rf json -rff $json)")"
+  cmd+=" --section $name"
+  echo "== $title ($MODE)"
+  local head; head="$(header "$cmd  (= java -jar $jar '$pattern' ${jmh[*]} -rf json -rff $json)")"
   local status=0
   rm -f "$json"
-  run_isolated "$JAVA" -jar "$JAR" 'dev\.dynconfig\.bench\.eval\.' "${jmh[@]}" -rf json -rff "$json" 2>&1 \
+  run_isolated "$JAVA" -jar "$jar" "$pattern" "${jmh[@]}" -rf json -rff "$json" 2>&1 \
     | tee "$txt" || status=$?
   {
-    echo "### Evaluation ($MODE run)"
+    echo "### $title ($MODE run)"
     echo
     echo "$head"
     echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     if [ -s "$json" ]; then
-      "$JAVA" -cp "$JAR" dev.dynconfig.bench.report.EvalSummary "$json"
+      "$JAVA" -cp "$JAR" "dev.dynconfig.bench.report.$summarizer" "$json"
     else
       echo "(no results: JMH did not run; see $txt)"
     fi
@@ -116,10 +120,15 @@ section_eval() {
   cat "$summary"
   # JMH goes on after a benchmark fails (e.g. a self-check); do not let that pass as success.
   if grep -q '<failure>' "$txt"; then
-    echo "run.sh: some evaluation benchmarks FAILED (see $txt); they show as 'failed' above." >&2
+    echo "run.sh: some $name benchmarks FAILED (see $txt); they show as 'failed' above." >&2
     status=1
   fi
   return $status
+}
+
+section_eval() {
+  run_jmh_section eval "section 1: evaluation, dynconfig vs peers (one JMH run)" "$JAR" \
+    'dev\.dynconfig\.bench\.eval\.' EvalSummary 100ms
 }
 
 # Section 2: a method rewritten by the agent vs the same method without it. The JMH host runs from
@@ -128,48 +137,8 @@ section_eval() {
 AGENT_JAR=bench/target/agent-benchmarks.jar
 section_agent() {
   [ -f agent/target/dynconfig.jar ] || { echo "run.sh: agent/target/dynconfig.jar is missing; run without --no-build" >&2; return 1; }
-  local defaults=(-f 1)
-  if [ "$MODE" = quick ]; then
-    defaults+=(-wi 1 -i 1 -w 200ms -r 200ms)
-  else
-    defaults+=(-wi 3 -i 5 -w 1s -r 1s)
-  fi
-  local jmh=(-prof gc) i
-  for ((i = 0; i < ${#defaults[@]}; i += 2)); do
-    if ! printf '%s\n' "${EXTRA[@]}" | grep -qx -- "${defaults[i]}"; then
-      jmh+=("${defaults[i]}" "${defaults[i + 1]}")
-    fi
-  done
-  jmh+=("${EXTRA[@]}")
-  local json="$RESULTS/agent-$MODE.json" txt="$RESULTS/agent-$MODE.txt" summary="$RESULTS/agent-$MODE-summary.md"
-  local cmd="bench/run.sh"
-  if [ "$MODE" = quick ]; then cmd+=" --quick"; fi
-  cmd+=" --section agent"
-  echo "== section 2: the agent's hot path ($MODE)"
-  local head; head="$(header "$cmd  (= java -jar $AGENT_JAR 'dev\\.dynconfig\\.bench\\.agent\\.' ${jmh[*]} -rf json -rff $json)")"
-  local status=0
-  rm -f "$json"
-  run_isolated "$JAVA" -jar "$AGENT_JAR" 'dev\.dynconfig\.bench\.agent\.' "${jmh[@]}" -rf json -rff "$json" 2>&1 \
-    | tee "$txt" || status=$?
-  {
-    echo "### Agent hot path ($MODE run)"
-    echo
-    echo "$head"
-    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo
-    if [ -s "$json" ]; then
-      "$JAVA" -cp "$JAR" dev.dynconfig.bench.report.AgentSummary "$json"
-    else
-      echo "(no results: JMH did not run; see $txt)"
-    fi
-  } > "$summary"
-  echo
-  cat "$summary"
-  if grep -q '<failure>' "$txt"; then
-    echo "run.sh: some agent benchmarks FAILED (see $txt); they show as 'failed' above." >&2
-    status=1
-  fi
-  return $status
+  run_jmh_section agent "section 2: the agent's hot path" "$AGENT_JAR" \
+    'dev\.dynconfig\.bench\.agent\.' AgentSummary 200ms
 }
 section_propagation() {
   # One server JVM, N clients (engines with their own WebSocket connection) in this JVM, loopback.
