@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Starts servers and talks HTTP to them in tests. */
-final class ServerFixture {
+public final class ServerFixture {
   static final String READ = "read-secret";
   static final String ADMIN = "admin-secret";
   static final HttpClient HTTP =
@@ -45,8 +45,17 @@ final class ServerFixture {
   static HttpResponse<String> send(
       HttpClient client, DynconfigServer s, String method, String path, String token, String body)
       throws IOException, InterruptedException {
+    return send(client, s.port(), method, path, token, body);
+  }
+
+  /**
+   * One request to a server on a loopback port, with a Bearer token unless {@code token} is null.
+   */
+  public static HttpResponse<String> send(
+      HttpClient client, int port, String method, String path, String token, String body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .method(
                 method,
@@ -61,7 +70,13 @@ final class ServerFixture {
 
   /** Waits (bounded) until the condition holds; the test fails with {@code what} otherwise. */
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    await(what, Duration.ofSeconds(20), condition);
+  }
+
+  /** Waits at most {@code max} until the condition holds; fails with {@code what} otherwise. */
+  public static void await(String what, Duration max, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);

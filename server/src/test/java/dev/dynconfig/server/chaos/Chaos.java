@@ -1,10 +1,9 @@
 package dev.dynconfig.server.chaos;
 
 import dev.dynconfig.server.DynconfigServer;
+import dev.dynconfig.server.ServerFixture;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,32 +43,15 @@ final class Chaos {
   static HttpResponse<String> send(
       HttpClient client, int port, String method, String path, String token, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return ServerFixture.send(client, port, method, path, token, body);
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    await(what, Duration.ofSeconds(30), condition);
+    ServerFixture.await(what, Duration.ofSeconds(30), condition);
   }
 
   static void await(String what, Duration max, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
+    ServerFixture.await(what, max, condition);
   }
 }
