@@ -141,7 +141,8 @@ section_agent() {
     'dev\.dynconfig\.bench\.agent\.' AgentSummary 200ms
 }
 section_propagation() {
-  # One server JVM, N clients (engines with their own WebSocket connection) in this JVM, loopback.
+  # One server JVM, N clients (engines with their own WebSocket connection) spread over a few
+  # client JVMs (ClientFleet), and the driver JVM that writes and collects; all on loopback.
   local args=() summary="$RESULTS/propagation-$MODE-summary.md" cmd="bench/run.sh"
   if [ "$MODE" = quick ]; then args+=(--quick); cmd+=" --quick"; fi
   cmd+=" --section propagation"

@@ -1,10 +1,11 @@
 package dev.dynconfig.bench.propagation;
 
-import dev.dynconfig.DynamicConfig;
-import dev.dynconfig.DynamicConfigOptions;
-import dev.dynconfig.Fallback;
-import dev.dynconfig.SourceKind;
+import static dev.dynconfig.bench.propagation.Latencies.ms;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,16 +13,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,35 +30,45 @@ import java.util.regex.Pattern;
  * Section 3 of BENCHMARKS.md: how fast an admin write reaches N clients, and what idle connections
  * cost the server.
  *
- * <p>The server runs in its own JVM (so its heap and CPU can be measured alone); the writer and all
- * N clients run in this JVM, each client a {@link DynamicConfig} engine with its own {@code
- * WebSocketSource} connection (they share the runtime's one network event-loop thread). A client's
- * arrival time is taken with {@link System#nanoTime} in its snapshot-swap listener, the write's
- * with the same clock right after the admin API's HTTP response arrives — one clock, no skew.
+ * <p>Three kinds of JVM on one machine, all on loopback: the server ({@code ServerMain}, alone so
+ * its heap and CPU can be measured), {@code --client-jvms} {@link ClientFleet} JVMs sharing the N
+ * clients between them (each client a {@code DynamicConfig} engine with its own WebSocket
+ * connection), and this driver, which only writes through the admin API and collects results. Every
+ * time is {@link EpochClock} microseconds, which the JVMs share: the write's when its HTTP response
+ * has arrived here, each client's in its snapshot-swap listener.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.dynconfig.bench.propagation.PropagationBench
- * [--quick] [--clients=1,100,1000] [--writes=50] [--idle-seconds=30]}
+ * [--quick] [--clients=1,100,1000] [--client-jvms=4] [--writes=50] [--warmup=5]
+ * [--idle-seconds=30]}
  */
 public final class PropagationBench {
   private static final String READ = "bench-read-token";
   private static final String ADMIN = "bench-admin-token";
+  private static final long TIMEOUT_SECONDS = 60;
 
   private PropagationBench() {}
 
   public static void main(String[] args) throws Exception {
-    // 1,000 engines each log every applied document at INFO: keep the output to the results.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     boolean quick = Arrays.asList(args).contains("--quick");
     int[] sizes = quick ? new int[] {1, 20} : new int[] {1, 100, 1000};
+    int jvms = quick ? 2 : 4;
     int writes = quick ? 5 : 50;
+    int warmup = quick ? 1 : 5;
     int idleSeconds = quick ? 3 : 30;
     for (String a : args) {
+      String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--clients=")) {
-        sizes = Arrays.stream(a.substring(10).split(",")).mapToInt(Integer::parseInt).toArray();
+        sizes = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).sorted().toArray();
+      } else if (a.startsWith("--client-jvms=")) {
+        jvms = Integer.parseInt(v);
       } else if (a.startsWith("--writes=")) {
-        writes = Integer.parseInt(a.substring(9));
+        writes = Integer.parseInt(v);
+      } else if (a.startsWith("--warmup=")) {
+        warmup = Integer.parseInt(v);
       } else if (a.startsWith("--idle-seconds=")) {
-        idleSeconds = Integer.parseInt(a.substring(15));
+        idleSeconds = Integer.parseInt(v);
+      } else if (!a.equals("--quick")) {
+        throw new IllegalArgumentException("unknown option " + a);
       }
     }
     Path dir = Files.createTempDirectory("dynconfig-propagation");
@@ -68,162 +79,283 @@ public final class PropagationBench {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    List<String> serverCmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    serverCmd.addAll(extraJvmArgs("propagation.serverJvmArgs", "server"));
+    serverCmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.dynconfig.server.ServerMain",
+            "--file=" + file,
+            "--host=127.0.0.1",
+            "--port=" + port,
+            "--read-token=" + READ,
+            "--admin-token=" + ADMIN));
     Process server =
-        new ProcessBuilder(
-                javaBin(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.dynconfig.server.ServerMain",
-                "--file=" + file,
-                "--host=127.0.0.1",
-                "--port=" + port,
-                "--read-token=" + READ,
-                "--admin-token=" + ADMIN)
+        new ProcessBuilder(serverCmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("server.log").toFile())
             .start();
+    List<Fleet> fleets = new ArrayList<>();
     try {
       awaitPort(port);
+      for (int j = 0; j < jvms; j++) {
+        fleets.add(Fleet.start(j, port, dir));
+      }
       System.out.printf(
-          "server pid %d on 127.0.0.1:%d; %d writes per N%n", server.pid(), port, writes);
+          "server pid %d on 127.0.0.1:%d; clients spread over %d client JVMs (-Xmx256m each);"
+              + " %d warm-up + %d measured writes per N%n",
+          server.pid(), port, jvms, warmup, writes);
       long baselineHeap = heapAfterGc(server.pid());
       System.out.println();
       System.out.println(
           "| N | p50 ms | p99 ms | max ms | all N ms (p50 / max over writes)"
-              + " | from request sent: p50 / p99 ms |");
-      System.out.println("|---:|---:|---:|---:|---:|---:|");
-      HttpClient http = HttpClient.newHttpClient();
-      List<DynamicConfig> clients = new ArrayList<>();
+              + " | from request sent: p50 / p99 ms | server CPU ms per write"
+              + " | clients' CPU ms per write | load (1 min) |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      AdminApi http = new AdminApi(port);
       String idle = null;
       for (int n : sizes) {
-        while (clients.size() < n) {
-          clients.add(connect(port, dir.resolve("cache-" + clients.size() + ".json")));
+        for (int j = 0; j < fleets.size(); j++) {
+          fleets.get(j).grow(n / jvms + (j < n % jvms ? 1 : 0));
         }
-        System.out.println(measure(http, port, clients.subList(0, n), writes));
+        System.out.println(measure(http, server.pid(), fleets, n, warmup, writes));
         if (n == sizes[sizes.length - 1]) {
           idle = idleCost(server.pid(), n, baselineHeap, idleSeconds);
         }
       }
       System.out.println();
       System.out.println(idle);
-      for (DynamicConfig c : clients) {
-        c.close();
-      }
+      System.out.println();
+      System.out.println(fleetStats(fleets));
     } finally {
+      for (Fleet f : fleets) {
+        f.quit();
+      }
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
-  private static DynamicConfig connect(int port, Path cache) {
-    DynamicConfig c =
-        DynamicConfig.create(
-            DynamicConfigOptions.builder()
-                .source(SourceKind.WEBSOCKET)
-                .url(URI.create("ws://127.0.0.1:" + port + "/v1/stream"))
-                .token(READ)
-                .cacheFile(cache)
-                .fallback(Fallback.DEFAULT)
-                .initTimeout(Duration.ofSeconds(30))
-                .registerJmx(false)
-                .build());
-    c.initialize();
-    return c;
-  }
-
-  /** One row: {@code writes} admin writes, each awaited at every client before the next. */
-  private static String measure(HttpClient http, int port, List<DynamicConfig> clients, int writes)
+  /** One row: warm-up writes, then {@code writes} measured ones, each awaited by all N clients. */
+  private static String measure(
+      AdminApi http, long serverPid, List<Fleet> fleets, int n, int warmup, int writes)
       throws Exception {
-    int n = clients.size();
+    List<Fleet> active = fleets.stream().filter(f -> f.size > 0).toList();
     long[] latencies = new long[n * writes];
     long[] fromSend = new long[n * writes];
     long[] allN = new long[writes];
-    AtomicLongArray arrival = new AtomicLongArray(n);
-    long[] target = {Long.MAX_VALUE};
-    AtomicInteger arrived = new AtomicInteger();
-    List<dev.dynconfig.Subscription> subs = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int idx = i;
-      subs.add(
-          clients
-              .get(i)
-              .introspection()
-              .subscribeToSnapshots(
-                  info -> {
-                    if (info.version() >= target[0]
-                        && arrival.compareAndSet(idx, 0, System.nanoTime())) {
-                      arrived.incrementAndGet();
-                    }
-                  }));
-    }
     int k = 0;
-    for (int w = 0; w < writes; w++) {
-      for (int i = 0; i < n; i++) {
-        arrival.set(i, 0);
+    long serverCpu0 = 0;
+    long clientCpu0 = 0;
+    for (int w = -warmup; w < writes; w++) {
+      if (w == 0) {
+        serverCpu0 = cpuTicks(serverPid);
+        clientCpu0 = clientCpuNanos(fleets);
       }
-      arrived.set(0);
-      long expected = currentVersion(clients.get(0)) + 1;
-      target[0] = expected;
-      long sent = System.nanoTime();
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/admin/flags/f"))
-                  .header("Authorization", "Bearer " + ADMIN)
-                  .PUT(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"defaultValue\": " + (w % 2 == 0) + "}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      long acked = System.nanoTime();
-      Matcher v = Pattern.compile("\"version\"\\s*:\\s*(\\d+)").matcher(r.body());
-      if (r.statusCode() != 200 || !v.find() || Long.parseLong(v.group(1)) != expected) {
+      long expected = http.version + 1;
+      for (Fleet f : active) {
+        f.send("ARM " + expected);
+      }
+      for (Fleet f : active) {
+        f.expect("ARMED " + expected);
+      }
+      long sent = EpochClock.micros();
+      http.put(w % 2 == 0);
+      long acked = EpochClock.micros();
+      if (http.version != expected) {
         throw new IllegalStateException(
-            "admin write failed or unexpected version: " + r.statusCode() + " " + r.body());
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (arrived.get() < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              arrived.get() + "/" + n + " clients got version " + expected + " within 30 s");
-        }
-        Thread.sleep(0, 200_000);
+            "the write made version " + http.version + ", expected " + expected);
       }
       long last = Long.MIN_VALUE;
-      for (int i = 0; i < n; i++) {
-        long d = arrival.get(i) - acked;
-        fromSend[k] = arrival.get(i) - sent;
-        latencies[k++] = d;
-        last = Math.max(last, d);
+      for (Fleet f : active) {
+        String[] done = f.expect("DONE " + expected + " ").split(" ");
+        if (done.length != 2 + f.size) {
+          throw new IllegalStateException("client JVM " + f.id + " reported " + done.length);
+        }
+        for (int i = 2; i < done.length; i++) {
+          long t = Long.parseLong(done[i]);
+          last = Math.max(last, t - acked);
+          if (w >= 0) {
+            latencies[k] = t - acked;
+            fromSend[k++] = t - sent;
+          }
+        }
       }
-      allN[w] = last;
+      if (w >= 0) {
+        allN[w] = last;
+      }
       Thread.sleep(50); // let the server and clients settle between writes
     }
-    for (var s : subs) {
-      s.close();
-    }
-    Arrays.sort(latencies);
-    Arrays.sort(fromSend);
-    Arrays.sort(allN);
+    double serverCpuMs = (cpuTicks(serverPid) - serverCpu0) * 10.0 / writes; // USER_HZ = 100
+    double clientCpuMs = (clientCpuNanos(fleets) - clientCpu0) / 1e6 / writes;
+    Latencies lat = new Latencies(latencies, k);
+    Latencies send = new Latencies(fromSend, k);
+    Latencies all = new Latencies(allN, writes);
     return String.format(
         Locale.ROOT,
-        "| %,d | %s | %s | %s | %s / %s | %s / %s |",
+        "| %,d | %s | %s | %s | %s / %s | %s / %s | %.1f | %.1f | %s |",
         n,
-        ms(latencies[(int) Math.floor(0.50 * (latencies.length - 1))]),
-        ms(latencies[(int) Math.floor(0.99 * (latencies.length - 1))]),
-        ms(latencies[latencies.length - 1]),
-        ms(allN[(allN.length - 1) / 2]),
-        ms(allN[allN.length - 1]),
-        ms(fromSend[(int) Math.floor(0.50 * (fromSend.length - 1))]),
-        ms(fromSend[(int) Math.floor(0.99 * (fromSend.length - 1))]));
+        ms(lat.percentile(50)),
+        ms(lat.percentile(99)),
+        ms(lat.max()),
+        ms(all.percentile(50)),
+        ms(all.max()),
+        ms(send.percentile(50)),
+        ms(send.percentile(99)),
+        serverCpuMs,
+        clientCpuMs,
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
   }
 
-  private static long currentVersion(DynamicConfig c) {
-    return c.introspection().version();
+  private static long clientCpuNanos(List<Fleet> fleets) throws Exception {
+    long sum = 0;
+    for (Fleet f : fleets) {
+      sum += f.stats()[1];
+    }
+    return sum;
   }
 
-  private static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+  private static String fleetStats(List<Fleet> fleets) throws Exception {
+    StringBuilder sb = new StringBuilder("client JVMs at the end (clients / threads / heap used):");
+    for (Fleet f : fleets) {
+      long[] s = f.stats();
+      sb.append(
+          String.format(Locale.ROOT, " [%,d / %d / %.0f MiB]", f.size, s[0], s[2] / 1048576.0));
+    }
+    return sb.toString();
+  }
+
+  /** The admin API, from this JVM (the JDK's HTTP client, one keep-alive connection). */
+  private static final class AdminApi {
+    private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*(\\d+)");
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String base;
+    long version;
+
+    AdminApi(int port) throws Exception {
+      this.base = "http://127.0.0.1:" + port;
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/flags"))
+                  .header("Authorization", "Bearer " + READ)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      version = Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
+    }
+
+    void put(boolean value) throws Exception {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/admin/flags/f"))
+                  .header("Authorization", "Bearer " + ADMIN)
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"defaultValue\": " + value + "}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher v = VERSION.matcher(r.body());
+      if (r.statusCode() != 200 || !v.find()) {
+        throw new IllegalStateException("admin write failed: " + r.statusCode() + " " + r.body());
+      }
+      version = Long.parseLong(v.group(1));
+    }
+  }
+
+  /** One {@link ClientFleet} JVM, driven over its stdin/stdout. */
+  private static final class Fleet {
+    final int id;
+    final Process process;
+    final OutputStreamWriter in;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    int size;
+
+    private Fleet(int id, Process process) {
+      this.id = id;
+      this.process = process;
+      this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                  }
+                } catch (IOException e) {
+                  // the JVM ended; expect() reports it
+                }
+              },
+              "fleet-" + id);
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Fleet start(int id, int port, Path dir) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+      cmd.addAll(extraJvmArgs("propagation.clientJvmArgs", "fleet-" + id));
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              ClientFleet.class.getName(),
+              "ws://127.0.0.1:" + port + "/v1/stream",
+              READ,
+              dir.resolve("fleet-" + id).toString()));
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectError(dir.resolve("fleet-" + id + ".log").toFile())
+              .start();
+      return new Fleet(id, p);
+    }
+
+    void send(String command) throws IOException {
+      in.write(command + "\n");
+      in.flush();
+    }
+
+    /** The next line, which must start with {@code prefix}. */
+    String expect(String prefix) throws Exception {
+      String line = lines.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (line == null || !line.startsWith(prefix)) {
+        throw new IllegalStateException(
+            "client JVM "
+                + id
+                + (line == null
+                    ? " sent nothing within " + TIMEOUT_SECONDS + " s"
+                    : " sent '" + line.substring(0, Math.min(80, line.length())) + "'")
+                + " while '"
+                + prefix.trim()
+                + "' was expected"
+                + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
+      }
+      return line;
+    }
+
+    void grow(int n) throws Exception {
+      if (n > size) {
+        send("GROW " + n);
+        expect("READY " + n);
+        size = n;
+      }
+    }
+
+    long[] stats() throws Exception {
+      send("STATS");
+      return Arrays.stream(expect("STATS ").substring(6).split(" "))
+          .mapToLong(Long::parseLong)
+          .toArray();
+    }
+
+    void quit() {
+      try {
+        send("QUIT");
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroy();
+        }
+      } catch (IOException | InterruptedException e) {
+        process.destroy();
+      }
+    }
   }
 
   /** Server heap after GC and CPU while {@code n} connections sit idle. */
@@ -255,12 +387,7 @@ public final class PropagationBench {
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
     Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
-    long used = 0;
-    while (m.find()) { // G1: one line for the whole heap
-      used = Long.parseLong(m.group(2)) * 1024;
-      break;
-    }
-    return used;
+    return m.find() ? Long.parseLong(m.group(2)) * 1024 : 0; // G1: one line for the whole heap
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
@@ -269,7 +396,7 @@ public final class PropagationBench {
         new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
             .redirectErrorStream(true)
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out;
   }
@@ -278,6 +405,16 @@ public final class PropagationBench {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+  }
+
+  /**
+   * Extra JVM options for the server or the client JVMs, for diagnosis (e.g. {@code
+   * -Dpropagation.serverJvmArgs=-XX:StartFlightRecording=filename=/tmp/%s.jfr}): space-separated,
+   * {@code %s} replaced by the JVM's name ({@code server}, {@code fleet-0}, ...).
+   */
+  private static List<String> extraJvmArgs(String property, String name) {
+    String v = System.getProperty(property, "").trim();
+    return v.isEmpty() ? List.of() : List.of(v.replace("%s", name).split("\\s+"));
   }
 
   private static String javaBin() {
