@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,7 @@ public final class PropagationBench {
     int writes = quick ? 5 : 50;
     int warmup = quick ? 1 : 5;
     int idleSeconds = quick ? 3 : 30;
+    Path cacheDir = null;
     for (String a : args) {
       String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--clients=")) {
@@ -65,6 +68,8 @@ public final class PropagationBench {
         writes = Integer.parseInt(v);
       } else if (a.startsWith("--warmup=")) {
         warmup = Integer.parseInt(v);
+      } else if (a.startsWith("--cache-dir=")) {
+        cacheDir = Path.of(v);
       } else if (a.startsWith("--idle-seconds=")) {
         idleSeconds = Integer.parseInt(v);
       } else if (!a.equals("--quick")) {
@@ -72,7 +77,13 @@ public final class PropagationBench {
       }
     }
     Path dir = Files.createTempDirectory("dynconfig-propagation");
-    Path file = dir.resolve("flags.json");
+    // The flag file alone in its directory: the server watches that directory, and the clients'
+    // cache files and the logs changing beside it would cost the server events to sift through.
+    Path file = Files.createDirectory(dir.resolve("server")).resolve("flags.json");
+    Path caches =
+        cacheDir == null
+            ? dir.resolve("caches")
+            : Files.createTempDirectory(cacheDir, "dynconfig-propagation");
     Files.writeString(
         file, "{\"version\": 1, \"flags\": [{\"key\": \"f\", \"defaultValue\": false}]}");
     int port;
@@ -100,7 +111,7 @@ public final class PropagationBench {
     try {
       awaitPort(port);
       for (int j = 0; j < jvms; j++) {
-        fleets.add(Fleet.start(j, port, dir));
+        fleets.add(Fleet.start(j, port, dir, caches));
       }
       System.out.printf(
           "server pid %d on 127.0.0.1:%d; clients spread over %d client JVMs (-Xmx256m each);"
@@ -109,21 +120,36 @@ public final class PropagationBench {
       long baselineHeap = heapAfterGc(server.pid());
       System.out.println();
       System.out.println(
-          "| N | p50 ms | p99 ms | max ms | all N ms (p50 / max over writes)"
-              + " | from request sent: p50 / p99 ms | server CPU ms per write"
-              + " | clients' CPU ms per write | load (1 min) |");
-      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+          "| N | client JVMs | p50 ms | p99 ms | max ms | all N ms (p50 / max over writes)"
+              + " | from request sent: p50 / p99 ms | load (1 min) |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
       AdminApi http = new AdminApi(port);
       String idle = null;
+      List<String> cpuRows = new ArrayList<>();
       for (int n : sizes) {
         for (int j = 0; j < fleets.size(); j++) {
           fleets.get(j).grow(n / jvms + (j < n % jvms ? 1 : 0));
         }
-        System.out.println(measure(http, server.pid(), fleets, n, warmup, writes));
+        Row row = measure(http, server.pid(), fleets, n, warmup, writes);
+        System.out.println(row.latency());
+        cpuRows.add(row.cpu());
         if (n == sizes[sizes.length - 1]) {
           idle = idleCost(server.pid(), n, baselineHeap, idleSeconds);
         }
       }
+      System.out.println();
+      System.out.println(
+          "CPU per measured write, ms (user + system from /proc, 10 ms ticks summed over all"
+              + " writes; server: network = its event loops, i.e. the fan-out and the HTTP;"
+              + " clients: all client JVMs together, network = each JVM's one event loop, where"
+              + " every engine parses, validates, compiles and swaps; cache = the offline-cache"
+              + " writer; other = everything else, e.g. the file watcher):");
+      System.out.println();
+      System.out.println(
+          "| N | server total | network | store | jit | gc | other"
+              + " | clients total | network | cache | jit | gc | other | load (1 min) |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      cpuRows.forEach(System.out::println);
       System.out.println();
       System.out.println(idle);
       System.out.println();
@@ -137,8 +163,11 @@ public final class PropagationBench {
     }
   }
 
-  /** One row: warm-up writes, then {@code writes} measured ones, each awaited by all N clients. */
-  private static String measure(
+  /** One N: the latency row, and where the CPU went (server and clients) per measured write. */
+  private record Row(String latency, String cpu) {}
+
+  /** Warm-up writes, then {@code writes} measured ones, each awaited by all N clients. */
+  private static Row measure(
       AdminApi http, long serverPid, List<Fleet> fleets, int n, int warmup, int writes)
       throws Exception {
     List<Fleet> active = fleets.stream().filter(f -> f.size > 0).toList();
@@ -146,12 +175,12 @@ public final class PropagationBench {
     long[] fromSend = new long[n * writes];
     long[] allN = new long[writes];
     int k = 0;
-    long serverCpu0 = 0;
-    long clientCpu0 = 0;
+    Map<String, Long> serverCpu0 = null;
+    Map<String, Long> clientCpu0 = null;
     for (int w = -warmup; w < writes; w++) {
       if (w == 0) {
-        serverCpu0 = cpuTicks(serverPid);
-        clientCpu0 = clientCpuNanos(fleets);
+        serverCpu0 = ThreadCpu.sample(serverPid);
+        clientCpu0 = clientCpu(active);
       }
       long expected = http.version + 1;
       for (Fleet f : active) {
@@ -187,33 +216,54 @@ public final class PropagationBench {
       }
       Thread.sleep(50); // let the server and clients settle between writes
     }
-    double serverCpuMs = (cpuTicks(serverPid) - serverCpu0) * 10.0 / writes; // USER_HZ = 100
-    double clientCpuMs = (clientCpuNanos(fleets) - clientCpu0) / 1e6 / writes;
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    Map<String, Long> serverCpu = minus(ThreadCpu.sample(serverPid), serverCpu0);
+    Map<String, Long> clientCpu = minus(clientCpu(active), clientCpu0);
     Latencies lat = new Latencies(latencies, k);
     Latencies send = new Latencies(fromSend, k);
     Latencies all = new Latencies(allN, writes);
-    return String.format(
-        Locale.ROOT,
-        "| %,d | %s | %s | %s | %s / %s | %s / %s | %.1f | %.1f | %s |",
-        n,
-        ms(lat.percentile(50)),
-        ms(lat.percentile(99)),
-        ms(lat.max()),
-        ms(all.percentile(50)),
-        ms(all.max()),
-        ms(send.percentile(50)),
-        ms(send.percentile(99)),
-        serverCpuMs,
-        clientCpuMs,
-        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    String latency =
+        String.format(
+            Locale.ROOT,
+            "| %,d | %d | %s | %s | %s | %s / %s | %s / %s | %s |",
+            n,
+            active.size(),
+            ms(lat.percentile(50)),
+            ms(lat.percentile(99)),
+            ms(lat.max()),
+            ms(all.percentile(50)),
+            ms(all.max()),
+            ms(send.percentile(50)),
+            ms(send.percentile(99)),
+            load);
+    // Ticks are 10 ms: per write = ticks * 10 / writes.
+    StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "| %,d ", n));
+    for (Map<String, Long> m : List.of(serverCpu, clientCpu)) {
+      long total = m.values().stream().mapToLong(Long::longValue).sum();
+      cpu.append(String.format(Locale.ROOT, "| **%.1f** ", total * 10.0 / writes));
+      for (String kind : ThreadCpu.KINDS) {
+        if (m == serverCpu && kind.equals("cache") || m == clientCpu && kind.equals("store")) {
+          continue; // no such thread there
+        }
+        cpu.append(String.format(Locale.ROOT, "| %.1f ", m.get(kind) * 10.0 / writes));
+      }
+    }
+    cpu.append(String.format(Locale.ROOT, "| %s |", load));
+    return new Row(latency, cpu.toString());
   }
 
-  private static long clientCpuNanos(List<Fleet> fleets) throws Exception {
-    long sum = 0;
+  private static Map<String, Long> clientCpu(List<Fleet> fleets) throws IOException {
+    Map<String, Long> sum = new LinkedHashMap<>();
     for (Fleet f : fleets) {
-      sum += f.stats()[1];
+      ThreadCpu.sample(f.process.pid()).forEach((kind, t) -> sum.merge(kind, t, Long::sum));
     }
     return sum;
+  }
+
+  private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> d = new LinkedHashMap<>();
+    after.forEach((kind, t) -> d.put(kind, Math.max(0, t - before.getOrDefault(kind, 0L))));
+    return d;
   }
 
   private static String fleetStats(List<Fleet> fleets) throws Exception {
@@ -290,7 +340,7 @@ public final class PropagationBench {
       reader.start();
     }
 
-    static Fleet start(int id, int port, Path dir) throws IOException {
+    static Fleet start(int id, int port, Path dir, Path caches) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
       cmd.addAll(extraJvmArgs("propagation.clientJvmArgs", "fleet-" + id));
       cmd.addAll(
@@ -300,7 +350,7 @@ public final class PropagationBench {
               ClientFleet.class.getName(),
               "ws://127.0.0.1:" + port + "/v1/stream",
               READ,
-              dir.resolve("fleet-" + id).toString()));
+              caches.resolve("fleet-" + id).toString()));
       Process p =
           new ProcessBuilder(cmd)
               .redirectError(dir.resolve("fleet-" + id + ".log").toFile())
