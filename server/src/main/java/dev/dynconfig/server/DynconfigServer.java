@@ -2,11 +2,13 @@ package dev.dynconfig.server;
 
 import dev.dynconfig.document.DocumentException;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -24,9 +26,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,9 +202,41 @@ public final class DynconfigServer implements AutoCloseable {
     ch.closeFuture().addListener(f -> streams.remove(ch));
   }
 
+  /**
+   * Sends {@code s} to every stream client: encoded once into one frame shared by all of them, and
+   * one task per event loop (not per connection) that writes it to each of that loop's channels.
+   */
   private void broadcast(Snapshot s) {
+    Map<EventLoop, List<StreamHandler>> byLoop = new IdentityHashMap<>();
     for (StreamHandler h : streams.values()) {
-      h.offer(s);
+      byLoop.computeIfAbsent(h.channel().eventLoop(), l -> new ArrayList<>()).add(h);
+    }
+    if (byLoop.isEmpty()) {
+      return;
+    }
+    ByteBuf frame = StreamHandler.encodeFrame(s);
+    try {
+      for (Map.Entry<EventLoop, List<StreamHandler>> e : byLoop.entrySet()) {
+        List<StreamHandler> handlers = e.getValue();
+        frame.retain(); // released by the task, or right here if the loop refuses it
+        try {
+          e.getKey()
+              .execute(
+                  () -> {
+                    try {
+                      for (StreamHandler h : handlers) {
+                        h.send(s, frame);
+                      }
+                    } finally {
+                      frame.release();
+                    }
+                  });
+        } catch (RejectedExecutionException shuttingDown) {
+          frame.release();
+        }
+      }
+    } finally {
+      frame.release();
     }
   }
 

@@ -8,7 +8,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -42,13 +41,24 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** From any thread: deliver {@code s} if it is newer than what this client has. */
   void offer(Snapshot s) {
     if (channel.eventLoop().inEventLoop()) {
-      send(s);
+      send(s, null);
     } else {
-      channel.eventLoop().execute(() -> send(s));
+      channel.eventLoop().execute(() -> send(s, null));
     }
   }
 
-  private void send(Snapshot s) {
+  Channel channel() {
+    return channel;
+  }
+
+  /**
+   * On this channel's event loop: deliver {@code s} if it is newer than what this client has.
+   * {@code frame}, when not null, is {@code s} already encoded by {@link #encodeFrame} and shared
+   * by every client of a broadcast: this client gets a retained duplicate (the bytes are not
+   * copied; the caller keeps its own reference). A client that cannot take it now keeps only {@code
+   * s} as pending, encoded again when it drains.
+   */
+  void send(Snapshot s, ByteBuf frame) {
     if (s.version() <= lastSent || !channel.isActive()) {
       return;
     }
@@ -59,7 +69,35 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
       return;
     }
     lastSent = s.version();
-    channel.writeAndFlush(new TextWebSocketFrame(message(s)));
+    // The frame bytes go past the WebSocket encoder untouched (it only encodes WebSocketFrame
+    // objects); TLS, when on, still encrypts them per connection below it.
+    channel.writeAndFlush(frame != null ? frame.retainedDuplicate() : encodeFrame(s));
+  }
+
+  /**
+   * {@code s} as one complete WebSocket text frame, exactly as Netty's server-side encoder writes
+   * it (FIN, opcode 1, no mask, 7/16/64-bit length), in a direct buffer: encoding the document once
+   * per broadcast rather than once per client, and writing it to every socket without first copying
+   * it from the heap.
+   */
+  static ByteBuf encodeFrame(Snapshot s) {
+    ByteBuf payload = message(s);
+    try {
+      int length = payload.readableBytes();
+      int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+      ByteBuf frame = Unpooled.directBuffer(header + length);
+      frame.writeByte(0x80 | 0x1); // FIN + text
+      if (length <= 125) {
+        frame.writeByte(length);
+      } else if (length <= 0xFFFF) {
+        frame.writeByte(126).writeShort(length);
+      } else {
+        frame.writeByte(127).writeLong(length);
+      }
+      return frame.writeBytes(payload);
+    } finally {
+      payload.release();
+    }
   }
 
   /**
@@ -78,7 +116,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     if (ctx.channel().isWritable() && pending != null) {
       Snapshot p = pending;
       pending = null;
-      send(p);
+      send(p, null);
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -102,6 +102,57 @@ class StreamIntegrationTest {
   }
 
   @Test
+  void broadcast_givesEveryClientOnEveryEventLoop_eachVersionOnce_asTheSameCompleteMessage()
+      throws Exception {
+    Path f = dir.resolve("flags.json");
+    Files.writeString(f, ServerHttpTest.NATIVE);
+    server = ServerFixture.builder(f).ioThreads(2).build().start();
+    List<List<String>> received = new ArrayList<>();
+    for (int i = 0; i < 6; i++) { // spread over both I/O event loops
+      List<String> messages = new CopyOnWriteArrayList<>();
+      received.add(messages);
+      WebSocket client =
+          ServerFixture.HTTP
+              .newWebSocketBuilder()
+              .header("Authorization", "Bearer " + READ)
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + server.port() + "/v1/stream?version=5"),
+                  new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(
+                        WebSocket ws, CharSequence data, boolean last) {
+                      text.append(data);
+                      if (last) {
+                        messages.add(text.toString());
+                        text.setLength(0);
+                      }
+                      ws.request(1);
+                      return null;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
+      track(() -> client.abort());
+    }
+    await("all registered", () -> server.streamConnections() == 6);
+
+    for (int v = 6; v <= 8; v++) {
+      put("f" + v, v);
+    }
+
+    await("every client has version 8", () -> received.stream().allMatch(m -> m.size() == 3));
+    for (List<String> messages : received) {
+      assertThat(messages).isEqualTo(received.get(0));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(received.get(0).get(i))
+          .startsWith("{\"type\":\"snapshot\",\"version\":" + (6 + i) + ",\"document\":{")
+          .contains("\"f" + (6 + i) + "\"");
+    }
+  }
+
+  @Test
   void resumeWithTheCurrentVersion_sendsNothing() throws Exception {
     start(0);
     RecordingSink sink = new RecordingSink(5);
