@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * has arrived here, each client's in its snapshot-swap listener.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.dynconfig.bench.propagation.PropagationBench
- * [--quick] [--clients=1,100,1000] [--client-jvms=4] [--writes=50] [--warmup=5]
- * [--idle-seconds=30]}
+ * [--quick] [--clients=1,100,1000] [--client-jvms=4] [--writes=50] [--warmup=5] [--max-warmup=200]
+ * [--idle-seconds=30] [--cache-dir=DIR]}
  */
 public final class PropagationBench {
   private static final String READ = "bench-read-token";
@@ -56,6 +56,7 @@ public final class PropagationBench {
     int jvms = quick ? 2 : 4;
     int writes = quick ? 5 : 50;
     int warmup = quick ? 1 : 5;
+    int maxWarmup = quick ? 1 : 200;
     int idleSeconds = quick ? 3 : 30;
     Path cacheDir = null;
     for (String a : args) {
@@ -68,6 +69,9 @@ public final class PropagationBench {
         writes = Integer.parseInt(v);
       } else if (a.startsWith("--warmup=")) {
         warmup = Integer.parseInt(v);
+        maxWarmup = Math.max(maxWarmup, warmup);
+      } else if (a.startsWith("--max-warmup=")) {
+        maxWarmup = Integer.parseInt(v);
       } else if (a.startsWith("--cache-dir=")) {
         cacheDir = Path.of(v);
       } else if (a.startsWith("--idle-seconds=")) {
@@ -115,14 +119,17 @@ public final class PropagationBench {
       }
       System.out.printf(
           "server pid %d on 127.0.0.1:%d; clients spread over %d client JVMs (-Xmx256m each);"
-              + " %d warm-up + %d measured writes per N%n",
-          server.pid(), port, jvms, warmup, writes);
+              + " per N: at least %d warm-up writes, more (up to %d) until no JIT compiler thread"
+              + " of the server or a client JVM has used CPU for 3 writes in a row, then %d"
+              + " measured writes%n",
+          server.pid(), port, jvms, warmup, maxWarmup, writes);
       long baselineHeap = heapAfterGc(server.pid());
       System.out.println();
       System.out.println(
-          "| N | client JVMs | p50 ms | p99 ms | max ms | all N ms (p50 / max over writes)"
-              + " | from request sent: p50 / p99 ms | load (1 min) |");
-      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+          "| N | client JVMs | warm-up writes | p50 ms | p99 ms | max ms"
+              + " | all N ms (p50 / max over writes) | from request sent: p50 / p99 ms"
+              + " | load (1 min) |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
       AdminApi http = new AdminApi(port);
       String idle = null;
       List<String> cpuRows = new ArrayList<>();
@@ -130,7 +137,7 @@ public final class PropagationBench {
         for (int j = 0; j < fleets.size(); j++) {
           fleets.get(j).grow(n / jvms + (j < n % jvms ? 1 : 0));
         }
-        Row row = measure(http, server.pid(), fleets, n, warmup, writes);
+        Row row = measure(http, server.pid(), fleets, n, warmup, maxWarmup, writes);
         System.out.println(row.latency());
         cpuRows.add(row.cpu());
         if (n == sizes[sizes.length - 1]) {
@@ -168,7 +175,13 @@ public final class PropagationBench {
 
   /** Warm-up writes, then {@code writes} measured ones, each awaited by all N clients. */
   private static Row measure(
-      AdminApi http, long serverPid, List<Fleet> fleets, int n, int warmup, int writes)
+      AdminApi http,
+      long serverPid,
+      List<Fleet> fleets,
+      int n,
+      int warmup,
+      int maxWarmup,
+      int writes)
       throws Exception {
     List<Fleet> active = fleets.stream().filter(f -> f.size > 0).toList();
     long[] latencies = new long[n * writes];
@@ -177,44 +190,31 @@ public final class PropagationBench {
     int k = 0;
     Map<String, Long> serverCpu0 = null;
     Map<String, Long> clientCpu0 = null;
-    for (int w = -warmup; w < writes; w++) {
+    // Warm-up: the JIT compiles thousands of methods per JVM (Jackson, Netty, the engine) over the
+    // first writes; a measured write should see the steady state of a long-running client.
+    int warmed = 0;
+    int quietWrites = 0;
+    long jit = jitTicks(serverPid, active);
+    while (warmed < maxWarmup && (warmed < warmup || quietWrites < 3)) {
+      oneWrite(http, active, n);
+      warmed++;
+      long now = jitTicks(serverPid, active);
+      quietWrites = now == jit ? quietWrites + 1 : 0;
+      jit = now;
+    }
+    for (int w = 0; w < writes; w++) {
       if (w == 0) {
         serverCpu0 = ThreadCpu.sample(serverPid);
         clientCpu0 = clientCpu(active);
       }
-      long expected = http.version + 1;
-      for (Fleet f : active) {
-        f.send("ARM " + expected);
-      }
-      for (Fleet f : active) {
-        f.expect("ARMED " + expected);
-      }
-      long sent = EpochClock.micros();
-      http.put(w % 2 == 0);
-      long acked = EpochClock.micros();
-      if (http.version != expected) {
-        throw new IllegalStateException(
-            "the write made version " + http.version + ", expected " + expected);
-      }
+      long[][] sample = oneWrite(http, active, n);
       long last = Long.MIN_VALUE;
-      for (Fleet f : active) {
-        String[] done = f.expect("DONE " + expected + " ").split(" ");
-        if (done.length != 2 + f.size) {
-          throw new IllegalStateException("client JVM " + f.id + " reported " + done.length);
-        }
-        for (int i = 2; i < done.length; i++) {
-          long t = Long.parseLong(done[i]);
-          last = Math.max(last, t - acked);
-          if (w >= 0) {
-            latencies[k] = t - acked;
-            fromSend[k++] = t - sent;
-          }
-        }
+      for (int i = 0; i < n; i++) {
+        latencies[k] = sample[0][i];
+        fromSend[k++] = sample[1][i];
+        last = Math.max(last, sample[0][i]);
       }
-      if (w >= 0) {
-        allN[w] = last;
-      }
-      Thread.sleep(50); // let the server and clients settle between writes
+      allN[w] = last;
     }
     String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     Map<String, Long> serverCpu = minus(ThreadCpu.sample(serverPid), serverCpu0);
@@ -225,9 +225,10 @@ public final class PropagationBench {
     String latency =
         String.format(
             Locale.ROOT,
-            "| %,d | %d | %s | %s | %s | %s / %s | %s / %s | %s |",
+            "| %,d | %d | %d | %s | %s | %s | %s / %s | %s / %s | %s |",
             n,
             active.size(),
+            warmed,
             ms(lat.percentile(50)),
             ms(lat.percentile(99)),
             ms(lat.max()),
@@ -250,6 +251,51 @@ public final class PropagationBench {
     }
     cpu.append(String.format(Locale.ROOT, "| %s |", load));
     return new Row(latency, cpu.toString());
+  }
+
+  /**
+   * One admin write, awaited by every client; returns each client's swap time in microseconds after
+   * the write's response ({@code [0]}) and after its request was sent ({@code [1]}).
+   */
+  private static long[][] oneWrite(AdminApi http, List<Fleet> active, int n) throws Exception {
+    long expected = http.version + 1;
+    for (Fleet f : active) {
+      f.send("ARM " + expected);
+    }
+    for (Fleet f : active) {
+      f.expect("ARMED " + expected);
+    }
+    long sent = EpochClock.micros();
+    http.put(expected % 2 == 0);
+    long acked = EpochClock.micros();
+    if (http.version != expected) {
+      throw new IllegalStateException(
+          "the write made version " + http.version + ", expected " + expected);
+    }
+    long[][] out = new long[2][n];
+    int k = 0;
+    for (Fleet f : active) {
+      String[] done = f.expect("DONE " + expected + " ").split(" ");
+      if (done.length != 2 + f.size) {
+        throw new IllegalStateException("client JVM " + f.id + " reported " + done.length);
+      }
+      for (int i = 2; i < done.length; i++) {
+        long t = Long.parseLong(done[i]);
+        out[0][k] = t - acked;
+        out[1][k++] = t - sent;
+      }
+    }
+    Thread.sleep(50); // let the server and clients settle between writes
+    return out;
+  }
+
+  /** CPU ticks of the JIT compiler threads of the server and the client JVMs so far. */
+  private static long jitTicks(long serverPid, List<Fleet> active) throws IOException {
+    long t = ThreadCpu.sample(serverPid).get("jit");
+    for (Fleet f : active) {
+      t += ThreadCpu.sample(f.process.pid()).get("jit");
+    }
+    return t;
   }
 
   private static Map<String, Long> clientCpu(List<Fleet> fleets) throws IOException {
