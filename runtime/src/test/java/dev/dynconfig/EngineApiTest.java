@@ -366,4 +366,29 @@ class EngineApiTest {
     assertThat(config.introspection().flagCounts("unknown"))
         .isEqualTo(new EngineIntrospection.FlagCounts(0, 0, 0));
   }
+
+  @Test
+  void evaluateFlagForUser_equalsEvaluatingAContextOfThatUser_forEveryShape() {
+    load(
+        config,
+        q(
+            "{'version': 1, 'flags': [{'key': 'static', 'defaultValue': true},"
+                + " {'key': 'rollout', 'defaultValue': false, 'rolloutPercentage': 25},"
+                + " {'key': 'rule', 'defaultValue': false, 'rolloutPercentage': 10,"
+                + " 'targeting': {'==': [{'var': 'plan'}, 'premium']}},"
+                + " {'key': 'role', 'defaultValue': false, 'minRole': 'admin'},"
+                + " {'key': 'envs', 'defaultValue': true, 'environments': ['prod']}],"
+                + " 'roles': ['user', 'admin']}"));
+    config.setOverride("overridden", true);
+    for (String flag : List.of("static", "rollout", "rule", "role", "envs", "overridden", "none")) {
+      for (int u = 0; u < 200; u++) {
+        String user = u == 0 ? null : "user-" + u;
+        EvaluationContext context =
+            user == null ? EvaluationContext.empty() : EvaluationContext.ofUser(user);
+        assertThat(config.evaluateFlagForUser(flag, user, false))
+            .as("%s for %s", flag, user)
+            .isEqualTo(config.evaluateFlag(flag, context, false));
+      }
+    }
+  }
 }

@@ -30,6 +30,11 @@ final class FakeEvaluator implements Evaluator {
 
   final AtomicInteger constantUses = new AtomicInteger();
 
+  /** Flags whose result depends on the bucketing key alone (a plain rollout). */
+  final Set<String> keyedOnly = ConcurrentHashMap.newKeySet();
+
+  volatile String lastBucketingKey;
+
   /** Tests the current "snapshot" does not define. */
   final Set<String> unknownTests = ConcurrentHashMap.newKeySet();
 
@@ -38,14 +43,16 @@ final class FakeEvaluator implements Evaluator {
   volatile RuntimeException failure;
   private final List<Runnable> swapListeners = new CopyOnWriteArrayList<>();
 
-  /** Simulates a snapshot swap: the dispatcher re-reads needsContext/hasTest. */
+  /** Simulates a snapshot swap: the dispatcher re-reads contextNeeds/hasTest. */
   void swap() {
     swapListeners.forEach(Runnable::run);
   }
 
   @Override
-  public boolean needsContext(String flag) {
-    return !contextFree.contains(flag);
+  public Needs contextNeeds(String flag) {
+    return contextFree.contains(flag)
+        ? Needs.NOTHING
+        : keyedOnly.contains(flag) ? Needs.BUCKETING_KEY : Needs.EVERYTHING;
   }
 
   @Override
@@ -80,8 +87,20 @@ final class FakeEvaluator implements Evaluator {
   }
 
   @Override
-  public TestVariant variant(String test, EvaluationContext context) {
+  public boolean flagForKey(String flag, String bucketingKey, Boolean defaultValue) {
     fail();
+    flagCalls.incrementAndGet();
+    lastBucketingKey = bucketingKey;
+    return flags.getOrDefault(flag, defaultValue);
+  }
+
+  /**
+   * Assignments see a context holding what the dispatcher passes: key (as user id), environment.
+   */
+  @Override
+  public TestVariant variant(String test, String bucketingKey, String environment) {
+    fail();
+    EvaluationContext context = EvaluationContext.of(bucketingKey, null, environment, null, null);
     variantCalls.incrementAndGet();
     lastContext = context;
     Function<EvaluationContext, String> assign = tests.get(test);

@@ -186,6 +186,33 @@ class RewritingTest {
   }
 
   @Test
+  void toggle_onPlainRollout_readsOnlyTheBucketingKey_userIdBeforeSessionId() throws Exception {
+    engine.flags.put("new-pricing", true);
+    engine.keyedOnly.add("new-pricing");
+    inScope(Map.of("userId", "u-5", "userRole", "admin"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("u-5");
+    assertThat(engine.lastContext).as("no context was built").isNull();
+    inScope(Map.of("sessionId", "s-9"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("s-9");
+    inScope(Map.of("targetingKey", "t-1", "sessionId", "s-9"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("t-1");
+  }
+
+  @Test
+  void variant_isAssignedByBucketingKeyAndTheScopesEnvironment() throws Exception {
+    engine.tests.put(
+        "checkout-experiment",
+        ctx ->
+            "staging".equals(ctx.environment()) && "u-7".equals(ctx.userId()) ? "variant-a" : null);
+    assertThat(inScope(Map.of("userId", "u-7"), () -> call("checkoutSteps", "u"))).isEqualTo(3);
+    assertThat(
+            inScope(
+                Map.of("userId", "u-7", "environment", "staging"),
+                () -> call("checkoutSteps", "u")))
+        .isEqualTo(2);
+  }
+
+  @Test
   void toggle_onConstantFlag_isAnsweredByTheBridgeAlone_andCounted_untilTheNextSwap()
       throws Exception {
     engine.flags.put("new-pricing", false);
@@ -240,7 +267,7 @@ class RewritingTest {
   }
 
   @Test
-  void toggleDispatch_allocatesNothingPerCall_forContextFreeAndContextualFlags() {
+  void toggleDispatch_allocatesNothingPerCall_forContextFreeRolloutAndContextualFlags() {
     int site =
         sites.all().stream()
             .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("new-pricing"))
@@ -250,6 +277,13 @@ class RewritingTest {
     engine.flags.put("new-pricing", true);
     engine.contextFree.add("static-flag");
     engine.constant.add("static-flag");
+    engine.keyedOnly.add("rollout-flag");
+    int rolloutSite =
+        sites.all().stream()
+            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("rollout-flag"))
+            .findFirst()
+            .orElseThrow()
+            .id;
     int staticSite =
         sites.all().stream()
             .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("static-flag"))
@@ -264,16 +298,16 @@ class RewritingTest {
         () -> {
           boolean all = true;
           for (int i = 0; i < 20_000; i++) { // warm-up: first calls build and cache
-            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite) & !Bridge.toggle(rolloutSite);
           }
           long before = threads.getThreadAllocatedBytes(tid);
           for (int i = 0; i < 100_000; i++) {
-            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite) & !Bridge.toggle(rolloutSite);
           }
           long allocated = threads.getThreadAllocatedBytes(tid) - before;
           assertThat(all).isTrue();
-          // 200,000 dispatches; a single allocation per call would be >= 3 MB.
-          assertThat(allocated).as("bytes allocated by 200,000 dispatches").isLessThan(4096);
+          // 300,000 dispatches; a single allocation per call would be >= 4.8 MB.
+          assertThat(allocated).as("bytes allocated by 300,000 dispatches").isLessThan(4096);
           return null;
         });
   }
