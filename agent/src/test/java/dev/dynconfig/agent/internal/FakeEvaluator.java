@@ -80,17 +80,19 @@ final class FakeEvaluator implements Evaluator {
 
   @Override
   public boolean flag(String flag, EvaluationContext context, Boolean defaultValue) {
-    fail();
-    flagCalls.incrementAndGet();
     lastContext = context;
-    return flags.getOrDefault(flag, defaultValue);
+    return answer(flag, defaultValue);
   }
 
   @Override
   public boolean flagForKey(String flag, String bucketingKey, Boolean defaultValue) {
+    lastBucketingKey = bucketingKey;
+    return answer(flag, defaultValue);
+  }
+
+  private boolean answer(String flag, Boolean defaultValue) {
     fail();
     flagCalls.incrementAndGet();
-    lastBucketingKey = bucketingKey;
     return flags.getOrDefault(flag, defaultValue);
   }
 

@@ -268,28 +268,13 @@ class RewritingTest {
 
   @Test
   void toggleDispatch_allocatesNothingPerCall_forContextFreeRolloutAndContextualFlags() {
-    int site =
-        sites.all().stream()
-            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("new-pricing"))
-            .findFirst()
-            .orElseThrow()
-            .id;
+    int site = toggleSite("new-pricing");
     engine.flags.put("new-pricing", true);
     engine.contextFree.add("static-flag");
     engine.constant.add("static-flag");
     engine.keyedOnly.add("rollout-flag");
-    int rolloutSite =
-        sites.all().stream()
-            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("rollout-flag"))
-            .findFirst()
-            .orElseThrow()
-            .id;
-    int staticSite =
-        sites.all().stream()
-            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("static-flag"))
-            .findFirst()
-            .orElseThrow()
-            .id;
+    int rolloutSite = toggleSite("rollout-flag");
+    int staticSite = toggleSite("static-flag");
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
@@ -459,5 +444,14 @@ class RewritingTest {
             throw new AssertionError(e);
           }
         });
+  }
+
+  /** The site id of the {@code @Toggle} method guarded by {@code flag}. */
+  private int toggleSite(String flag) {
+    return sites.all().stream()
+        .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals(flag))
+        .findFirst()
+        .orElseThrow()
+        .id;
   }
 }
