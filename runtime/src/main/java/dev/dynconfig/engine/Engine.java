@@ -938,6 +938,31 @@ public final class Engine implements SourceSink, EngineIntrospection {
   }
 
   @Override
+  public ConstantResult constantResult(String flagKey, Object callerDefault) {
+    if (flagKey == null) {
+      return null;
+    }
+    try {
+      Snapshot s = snapshot; // once: the result and the test below must come from one snapshot
+      CompiledFlag flag = s.flags.get(flagKey);
+      FlagEvaluation result = s.hasOverrides ? s.overrides.get(flagKey) : null;
+      if (result == null) {
+        if (flag == null) {
+          result = CompiledFlag.notFound(flagKey, callerDefault);
+        } else if (flag.contextFree()) {
+          result = flag.evaluate(EvaluationContext.empty(), callerDefault, environment, s);
+        } else {
+          return null;
+        }
+      }
+      return new ConstantResult(result, flag == null ? null : flag.counters);
+    } catch (RuntimeException e) {
+      LOG.warn("Reading the constant result of flag '{}' failed", flagKey, e);
+      return null; // the caller evaluates per call instead
+    }
+  }
+
+  @Override
   public FlagCounts flagCounts(String flagKey) {
     FlagCounters c = flagKey == null ? null : flagCounters.get(flagKey);
     return c == null ? new FlagCounts(0, 0, 0) : c.snapshot();

@@ -68,6 +68,11 @@ final class NativeFlag extends CompiledFlag {
             "the targeting rule failed at run time; serving the flag's default");
   }
 
+  @Override
+  boolean contextFree() {
+    return shape == STATIC; // no expiry, environments, role, rule or rollout
+  }
+
   private static int shapeOf(FeatureFlag f, Rule rule) {
     if (f.expiresAt() != null || f.environments() != null || f.minRole() != null) {
       return GENERAL;

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * empty context (so the engine still counts the evaluation and checks expiry) and an unknown
  * {@code @Variant} test runs the entry body without asking. The cache is keyed by {@link
  * #generation}, a fresh object after every snapshot swap, so checking it is two volatile reads and
- * an identity comparison; recomputing it (once per site and swap) is the only allocation.
+ * an identity comparison; recomputing it (once per site and swap) is the only allocation. A
+ * context-free toggle whose answer is also independent of the clock (no expiry) goes one step
+ * further: its first call after a change publishes the answer to the bridge ({@link
+ * ToggleConstants}), which then serves later calls without reaching this class at all.
  *
  * <p>Between a swap and its notification (microseconds, on the thread that made the change) a call
  * may still use the previous snapshot's shape with the new snapshot; that can only evaluate a flag
@@ -48,6 +51,9 @@ final class EngineDispatcher implements Dispatcher {
   /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
   private volatile Object generation = new Object();
 
+  /** Constant {@code @Toggle} answers the bridge serves alone; null with fault injection. */
+  private final ToggleConstants constants;
+
   EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
     this(sites, evaluator, contexts, null);
   }
@@ -58,7 +64,16 @@ final class EngineDispatcher implements Dispatcher {
     this.evaluator = evaluator;
     this.contexts = contexts;
     this.faults = faults;
-    evaluator.onSnapshotSwap(() -> generation = new Object());
+    // Faults are injected per dispatch: a bridge answering alone would bypass them.
+    this.constants = faults == null ? new ToggleConstants(evaluator, generation) : null;
+    evaluator.onSnapshotSwap(
+        () -> {
+          Object next = new Object();
+          if (constants != null) {
+            constants.reset(next);
+          }
+          generation = next;
+        });
   }
 
   @Override
@@ -71,6 +86,9 @@ final class EngineDispatcher implements Dispatcher {
       // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
       shape = new Site.Shape(g, !evaluator.needsContext(site.flag));
       site.shape = shape;
+      if (shape.fast() && constants != null) {
+        constants.learn(site, g); // later calls may not reach this dispatcher until a change
+      }
     }
     EvaluationContext context = shape.fast() ? EvaluationContext.empty() : context(site);
     return evaluator.flag(site.flag, context, site.defaultBox);

@@ -4,7 +4,9 @@ import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.bootstrap.ToggleConstant;
 import dev.dynconfig.document.FlagdFlag;
+import dev.dynconfig.engine.ConstantResult;
 
 /**
  * The engine questions the rewritten methods ask. {@link #of(DynamicConfig)} adapts the engine;
@@ -42,6 +44,14 @@ interface Evaluator {
   /** The current snapshot for log lines, e.g. {@code version 7}. */
   default String describeSnapshot() {
     return "the current configuration";
+  }
+
+  /**
+   * The {@code @Toggle} answer for {@code flag} if, in the current snapshot, it is the same for
+   * every call (see {@link dev.dynconfig.engine.ConstantResult}); null when it may vary per call.
+   */
+  default ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+    return null;
   }
 
   /** Calls {@code listener} after every snapshot swap (document, override or config change). */
@@ -87,6 +97,12 @@ interface Evaluator {
       }
 
       @Override
+      public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+        ConstantResult constant = engine.introspection().constantResult(flag, defaultValue);
+        return constant == null ? null : new EngineToggleConstant(constant);
+      }
+
+      @Override
       public boolean hasTest(String test) {
         return engine.introspection().test(test) != null;
       }
@@ -102,5 +118,20 @@ interface Evaluator {
         engine.introspection().subscribeToSnapshots(info -> listener.run());
       }
     };
+  }
+
+  /** An engine's constant result as the bridge serves it; uses are counted by the engine. */
+  final class EngineToggleConstant extends ToggleConstant {
+    private final ConstantResult result;
+
+    EngineToggleConstant(ConstantResult result) {
+      super(result.result().enabled());
+      this.result = result;
+    }
+
+    @Override
+    protected void recordUse() {
+      result.recordUse();
+    }
   }
 }

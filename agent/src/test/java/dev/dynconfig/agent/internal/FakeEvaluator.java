@@ -2,6 +2,7 @@ package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.bootstrap.ToggleConstant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,16 @@ final class FakeEvaluator implements Evaluator {
 
   /** Flags whose result does not depend on the context (as the real engine would tell). */
   final Set<String> contextFree = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Flags whose answer the bridge may serve alone until the next swap (a subset of contextFree).
+   */
+  final Set<String> constant = ConcurrentHashMap.newKeySet();
+
+  /** Calls of {@link #flag} (the dispatcher asking) and uses of constant answers (the bridge). */
+  final AtomicInteger flagCalls = new AtomicInteger();
+
+  final AtomicInteger constantUses = new AtomicInteger();
 
   /** Tests the current "snapshot" does not define. */
   final Set<String> unknownTests = ConcurrentHashMap.newKeySet();
@@ -43,6 +54,19 @@ final class FakeEvaluator implements Evaluator {
   }
 
   @Override
+  public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+    if (!constant.contains(flag)) {
+      return null;
+    }
+    return new ToggleConstant(flags.getOrDefault(flag, defaultValue)) {
+      @Override
+      protected void recordUse() {
+        constantUses.incrementAndGet();
+      }
+    };
+  }
+
+  @Override
   public void onSnapshotSwap(Runnable listener) {
     swapListeners.add(listener);
   }
@@ -50,6 +74,7 @@ final class FakeEvaluator implements Evaluator {
   @Override
   public boolean flag(String flag, EvaluationContext context, Boolean defaultValue) {
     fail();
+    flagCalls.incrementAndGet();
     lastContext = context;
     return flags.getOrDefault(flag, defaultValue);
   }

@@ -186,6 +186,47 @@ class RewritingTest {
   }
 
   @Test
+  void toggle_onConstantFlag_isAnsweredByTheBridgeAlone_andCounted_untilTheNextSwap()
+      throws Exception {
+    engine.flags.put("new-pricing", false);
+    engine.contextFree.add("new-pricing");
+    engine.constant.add("new-pricing");
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(BigDecimal.TEN); // learnt here
+    int asked = engine.flagCalls.get();
+    for (int i = 0; i < 3; i++) {
+      assertThat(call("price", BigDecimal.TEN)).isEqualTo(BigDecimal.TEN);
+    }
+    assertThat(engine.flagCalls).as("the dispatcher was not asked again").hasValue(asked);
+    assertThat(engine.constantUses).as("every use counted").hasValue(3);
+
+    engine.flags.put("new-pricing", true); // a new snapshot, announced by the swap below
+    engine.swap();
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(new BigDecimal(20));
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(new BigDecimal(20));
+
+    engine.constant.remove("new-pricing"); // e.g. the flag gained a rollout
+    engine.swap();
+    call("price", BigDecimal.TEN);
+    call("price", BigDecimal.TEN);
+    assertThat(engine.flagCalls).as("asked on every call again").hasValue(asked + 3);
+  }
+
+  @Test
+  void toggleConstant_learntFromAReplacedSnapshot_isDropped() {
+    Site.ToggleSite site = (Site.ToggleSite) sites.all().get(0);
+    engine.flags.put(site.flag, true);
+    engine.constant.add(site.flag);
+    Object before = new Object();
+    Object after = new Object();
+    ToggleConstants constants = new ToggleConstants(engine, before);
+    constants.reset(after); // a swap while a call was computing its answer from `before`
+    constants.learn(site, before);
+    assertThat(Bridge.toggleConstant(site.id)).isNull();
+    constants.learn(site, after);
+    assertThat(Bridge.toggleConstant(site.id).enabled()).isTrue();
+  }
+
+  @Test
   void variant_onTestMissingFromTheSnapshot_runsEntryBody_withoutAskingTheEngine()
       throws Exception {
     engine.tests.put("checkout-experiment", ctx -> "variant-a");
@@ -208,6 +249,7 @@ class RewritingTest {
             .id;
     engine.flags.put("new-pricing", true);
     engine.contextFree.add("static-flag");
+    engine.constant.add("static-flag");
     int staticSite =
         sites.all().stream()
             .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("static-flag"))
