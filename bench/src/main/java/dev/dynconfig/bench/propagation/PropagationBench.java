@@ -167,6 +167,15 @@ public final class PropagationBench {
       }
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
+      deleteTree(caches); // up to 1,000 cache files per run; the logs stay in dir
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not delete " + root + ": " + e);
     }
   }
 
