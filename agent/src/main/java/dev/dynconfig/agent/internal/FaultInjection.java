@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       listener blocks the reload path (which holds the engine's lock while it notifies) until the
  *       JVM exits, or for {@code ms}.
  *   <li>{@code engineStall:<ms>}: at JVM start, the engine's start is delayed by {@code ms} (the
- *       first calls wait for it at most {@code initTimeout} + 5 s);
+ *       first calls wait for it at most {@code initTimeout} + 10 s);
  *   <li>{@code engineFail}: at JVM start, the engine's start fails (the first calls must not wait).
  * </ul>
  */

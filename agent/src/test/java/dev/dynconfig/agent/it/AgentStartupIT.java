@@ -155,13 +155,13 @@ class AgentStartupIT {
       throws Exception {
     Fixtures.assumeEngine();
     Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
-    // initTimeout=0: the first calls wait 0 + 5 s; the engine's start is held back 8 s.
+    // initTimeout=0: the first calls wait 0 + 10 s; the engine's start is held back 14 s.
     try (ChildJvm jvm =
         ChildJvm.start(
             dir,
             List.of(
                 agent("file=flags.json,initTimeout=0"),
-                "-Ddynconfig.test.faultInjection=engineStall:8000",
+                "-Ddynconfig.test.faultInjection=engineStall:14000",
                 "-cp",
                 appClasspath(),
                 "com.acme.itapp.EarlyApp",
@@ -173,7 +173,7 @@ class AgentStartupIT {
       assertThat(warning)
           .contains("WARN")
           .contains("thread 'main'")
-          .contains("initTimeout PT0S + 5 s");
+          .contains("initTimeout PT0S + 10 s");
       assertThat(jvm.err.stream().filter(l -> l.contains("gave up"))).hasSize(1);
       jvm.awaitOut(0, l -> l.equals("tick price=legacy timeout=2500"), "the engine's values");
     }
