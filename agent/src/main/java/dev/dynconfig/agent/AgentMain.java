@@ -7,9 +7,13 @@ import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -91,10 +95,16 @@ public final class AgentMain {
    * the bootstrap class path. We do not probe the bootstrap loader first: a failed lookup there may
    * be remembered by the JVM (see {@link Instrumentation#appendToBootstrapClassLoaderSearch}), and
    * appending a second copy is harmless because the first one on the path wins.
+   *
+   * <p>Start-up cost (BENCHMARKS.md section 4): this runs before {@code main}, so it avoids two JDK
+   * paths that are slow on first use and that nothing else here needs: {@code Files.createTempFile}
+   * seeds a {@code SecureRandom} (security providers, SHA-1; ~100 classes), and a zip entry given a
+   * time by {@code ZipOutputStream} converts it with the default time zone (which reads the tz
+   * database). Each entry keeps the source entry's stored DOS time instead.
    */
   private static void appendBootstrapJar(Instrumentation inst) throws IOException {
     File agentJar = agentJar();
-    Path temp = Files.createTempFile("dynconfig-bootstrap-", ".jar");
+    Path temp = createTempJar();
     temp.toFile().deleteOnExit();
     int copied = 0;
     try (JarFile source = new JarFile(agentJar);
@@ -105,7 +115,10 @@ public final class AgentMain {
         if (entry.isDirectory() || !isBootstrapEntry(entry.getName())) {
           continue;
         }
-        out.putNextEntry(new JarEntry(entry.getName()));
+        // The copy keeps name, time and extra fields; sizes and CRC are those of what we write.
+        JarEntry copy = new JarEntry(entry);
+        copy.setCompressedSize(-1);
+        out.putNextEntry(copy);
         try (InputStream in = source.getInputStream(entry)) {
           copy(in, out);
         }
@@ -118,6 +131,33 @@ public final class AgentMain {
           "no dev/dynconfig/bootstrap classes found in " + agentJar + "; is this the shaded jar?");
     }
     inst.appendToBootstrapClassLoaderSearch(new JarFile(temp.toFile()));
+  }
+
+  /**
+   * A new, empty file {@code dynconfig-bootstrap-<hex>.jar} in {@code java.io.tmpdir}, readable and
+   * writable by its owner only where the file system has POSIX permissions. Created exclusively
+   * ({@code CREATE_NEW}), so an existing file or link of that name is never used: the name need not
+   * be unpredictable, only new (another JVM starting at the same nanosecond just costs a retry).
+   */
+  private static Path createTempJar() throws IOException {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    long n = System.nanoTime();
+    for (int attempt = 0; ; attempt++) {
+      Path file = dir.resolve("dynconfig-bootstrap-" + Long.toHexString(n + attempt) + ".jar");
+      try {
+        return posix
+            ? Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(
+                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))
+            : Files.createFile(file);
+      } catch (FileAlreadyExistsException taken) {
+        if (attempt >= 100) {
+          throw taken;
+        }
+      }
+    }
   }
 
   private static boolean isBootstrapEntry(String name) {

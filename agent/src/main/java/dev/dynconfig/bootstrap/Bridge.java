@@ -16,7 +16,8 @@ public final class Bridge {
 
   /**
    * Plain volatile read on the hot path; written once by the agent (and by tests). A null
-   * dispatcher means "not installed": every method runs its original body.
+   * dispatcher means "not installed": every method runs its original body (after waiting for it
+   * while the agent starts the engine, see {@link #expectDispatcher}).
    */
   private static volatile Dispatcher dispatcher;
 
@@ -26,14 +27,61 @@ public final class Bridge {
    */
   private static volatile ToggleConstant[] toggleConstants = new ToggleConstant[0];
 
+  /**
+   * The start-up wait (cold; see {@link #awaitDispatcher()}): true from {@link #expectDispatcher}
+   * until a dispatcher is installed, the start is abandoned, or the wait timed out. Written under
+   * {@link #LOCK}; volatile so that calls after the start skip the lock.
+   */
+  private static volatile boolean expecting;
+
+  private static final Object LOCK = new Object();
+  private static long expectedBy; // System.nanoTime() deadline; guarded by LOCK
+  private static Runnable onTimeout; // guarded by LOCK; run once, by the call that gave up
+
   private Bridge() {}
 
   /** Installs (or with null, removes) the dispatcher; returns the previous one. */
   public static Dispatcher install(Dispatcher newDispatcher) {
-    Dispatcher previous = dispatcher;
-    toggleConstants = new ToggleConstant[0]; // they were the previous dispatcher's answers
-    dispatcher = newDispatcher;
-    return previous;
+    synchronized (LOCK) {
+      Dispatcher previous = dispatcher;
+      toggleConstants = new ToggleConstant[0]; // they were the previous dispatcher's answers
+      dispatcher = newDispatcher;
+      if (newDispatcher != null) {
+        expecting = false;
+        onTimeout = null;
+        LOCK.notifyAll();
+      }
+      return previous;
+    }
+  }
+
+  /**
+   * Called by the agent before any class is rewritten, when it starts the engine in the background:
+   * until a dispatcher is {@linkplain #install installed} (or {@link #abandonExpectation()}), the
+   * first calls of rewritten methods wait for it, so that they see the configured values rather
+   * than the code's, for at most {@code maxWaitNanos} from now. The call that gives up runs {@code
+   * timeoutReport} (which must not throw; it should say what happened) and its original body, and
+   * no later call waits.
+   */
+  public static void expectDispatcher(long maxWaitNanos, Runnable timeoutReport) {
+    synchronized (LOCK) {
+      if (dispatcher != null) {
+        return;
+      }
+      // Capped so that the deadline arithmetic cannot overflow (nanoTime differences wrap at 2^63).
+      expectedBy = System.nanoTime() + Math.min(Math.max(0, maxWaitNanos), Long.MAX_VALUE / 4);
+      onTimeout = timeoutReport;
+      expecting = true;
+    }
+  }
+
+  /** No dispatcher is coming (the engine could not start): waiting calls run their bodies now. */
+  public static void abandonExpectation() {
+    synchronized (LOCK) {
+      expecting = false;
+      onTimeout = null;
+      LOCK.notifyAll();
+    }
   }
 
   /**
@@ -64,7 +112,7 @@ public final class Bridge {
   /** Called by {@code @Toggle} methods: true runs the body, false runs {@code otherwise}. */
   public static boolean toggle(int site) {
     Dispatcher d = dispatcher;
-    if (d == null) {
+    if (d == null && (d = awaitDispatcher()) == null) {
       return true;
     }
     try {
@@ -78,7 +126,7 @@ public final class Bridge {
   /** Called by {@code @Variant} entry methods: sibling index, or negative for the own body. */
   public static int variant(int site) {
     Dispatcher d = dispatcher;
-    if (d == null) {
+    if (d == null && (d = awaitDispatcher()) == null) {
       return -1;
     }
     try {
@@ -92,7 +140,7 @@ public final class Bridge {
   /** Called by {@code @ConfigValue} methods: the converted value, or {@link #NO_VALUE}. */
   public static Object config(int site) {
     Dispatcher d = dispatcher;
-    if (d == null) {
+    if (d == null && (d = awaitDispatcher()) == null) {
       return NO_VALUE;
     }
     try {
@@ -103,6 +151,47 @@ public final class Bridge {
       report(d, site, t);
       return NO_VALUE;
     }
+  }
+
+  /**
+   * Cold path of a call that found no dispatcher: while the agent is still starting the engine (see
+   * {@link #expectDispatcher}), waits until it is installed or the deadline passes; otherwise
+   * returns at once. Kept out of the entry points so that their steady state stays one volatile
+   * read. Returns the dispatcher, or null to run the original body. Never throws.
+   */
+  private static Dispatcher awaitDispatcher() {
+    if (!expecting) {
+      return null;
+    }
+    Runnable report = null;
+    try {
+      synchronized (LOCK) {
+        while (expecting && dispatcher == null) {
+          long left = expectedBy - System.nanoTime();
+          if (left <= 0) {
+            expecting = false; // later calls run their bodies at once, until the engine is up
+            report = onTimeout;
+            onTimeout = null;
+            break;
+          }
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(LOCK, left);
+        }
+      }
+    } catch (InterruptedException e) {
+      // The application wants this thread to stop waiting: keep the interrupt for its code.
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Throwable t) {
+      return null;
+    }
+    if (report != null) {
+      try {
+        report.run();
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
+    }
+    return dispatcher;
   }
 
   private static void report(Dispatcher d, int site, Throwable t) {

@@ -1,38 +1,31 @@
 package dev.dynconfig.agent.internal;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.agent.internal.log.AgentLogger;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.instrument.Instrumentation;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the engine and installs the transformer. Called reflectively by {@code AgentMain} after
+ * Installs the transformer and starts the engine. Called reflectively by {@code AgentMain} after
  * the bridge is on the bootstrap class path. Never throws: on any failure the application runs with
  * its original method bodies (rewritten methods run them whenever the bridge has no dispatcher,
  * which is installed only once the engine is in place).
  */
 public final class AgentInstaller {
   private static final Logger log = LoggerFactory.getLogger(AgentInstaller.class);
-  private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
+
+  /**
+   * How much longer than {@code initTimeout} the first calls wait for the engine at JVM start: its
+   * start (Jackson's first use, reading and compiling the document) takes well under a second of
+   * CPU, but on an overloaded machine (load 18 on 2 cores in our start-up benchmark) it took over 8
+   * s of wall time. An engine that never starts costs the application this long once.
+   */
+  static final Duration START_MARGIN = Duration.ofSeconds(10);
 
   private AgentInstaller() {}
 
@@ -49,53 +42,132 @@ public final class AgentInstaller {
         throw new IllegalStateException(
             "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
-      // Start-up cost (BENCHMARKS.md section 4): the engine's start (Jackson, reading and compiling
-      // the flag file, waiting for a server up to initTimeout) and Byte Buddy's installation are
-      // independent, so they run side by side. premain still returns only when both are done, so
-      // the application's first calls already see the live values.
       SiteRegistry sites = new SiteRegistry();
-      java.util.concurrent.CompletableFuture<DynamicConfig> starting =
-          new java.util.concurrent.CompletableFuture<>();
+      // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
+      GuardedMethods.forFlag("");
+      if (late) {
+        attach(options, faults, sites, inst);
+      } else {
+        start(options, faults, sites, inst);
+      }
+    } catch (Throwable t) {
+      log.error("the agent could not start; the application runs without dynconfig", t);
+    }
+  }
+
+  /**
+   * JVM start: registers the transformer and returns, while the engine starts on a daemon thread.
+   *
+   * <p>Start-up cost (BENCHMARKS.md section 4): the engine's start (Jackson, reading and compiling
+   * the flag file, waiting for a server up to {@code initTimeout}) takes a large part of a second
+   * of CPU, which the application's own start can use in parallel. So that the application's first
+   * calls still see the configured values, the {@link Bridge} makes a call that finds no dispatcher
+   * wait for it, at most {@code initTimeout} + {@link #START_MARGIN} from now; a call that gives up
+   * is logged and runs its original body. The engine thread never loads application classes, so an
+   * application thread waiting in a class initializer cannot block it.
+   */
+  private static void start(
+      AgentOptions options, FaultInjection faults, SiteRegistry sites, Instrumentation inst) {
+    Duration initTimeout = options.engineOptions().initTimeout();
+    long maxWaitNanos;
+    try {
+      maxWaitNanos = initTimeout.plus(START_MARGIN).toNanos();
+    } catch (ArithmeticException beyondLong) { // an initTimeout of centuries
+      maxWaitNanos = Long.MAX_VALUE;
+    }
+    Bridge.expectDispatcher(
+        maxWaitNanos,
+        () ->
+            log.warn(
+                "a call of an annotated method on thread '{}' gave up waiting for the dynconfig"
+                    + " engine, which has not started within initTimeout {} + {} s of the agent's"
+                    + " start; annotated methods run their original bodies until it has started",
+                Thread.currentThread().getName(),
+                initTimeout,
+                START_MARGIN.toSeconds()));
+    try {
       Thread starter =
           new Thread(
               () -> {
-                DynamicConfig started = null;
+                boolean installed = false;
                 try {
-                  started = startEngine(options);
+                  if (faults != null) {
+                    faults.beforeEngineStart();
+                  }
+                  DynamicConfig engine = startEngine(options);
+                  if (engine != null) {
+                    installDispatcher(engine, options, faults, sites, false);
+                    installed = true;
+                  }
                 } catch (Throwable t) {
-                  log.error("the dynconfig engine could not start", t);
+                  log.error(
+                      "the dynconfig engine could not start; annotated methods keep their"
+                          + " original behaviour",
+                      t);
                 } finally {
-                  starting.complete(started); // always: premain waits for it
+                  if (!installed) {
+                    Bridge.abandonExpectation(); // no call waits for an engine that is not coming
+                  }
                 }
               },
               "dynconfig-engine-start");
       starter.setDaemon(true);
       starter.start();
-      // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
-      GuardedMethods.forFlag("");
-      installTransformer(inst, new SitePlanner(sites), late);
-      DynamicConfig engine = starting.join();
-      if (engine == null) {
-        return; // logged by startEngine; the Bridge has no dispatcher, so every body runs as is
-      }
-      ContextAssembler contexts =
-          new ContextAssembler(
-              options.mdcUserId(),
-              options.mdcSessionId(),
-              options.mdcUserRole(),
-              options.mdcAttributes());
-      if (faults != null) {
-        faults.attach(engine); // before the dispatcher subscribes: its listeners run first
-      }
-      Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
-      log.info(
-          "agent {} started{}: {}",
-          version(),
-          late ? " (late attach)" : "",
-          options.engineOptions());
+      inst.addTransformer(new LoadTimeTransformer(sites));
     } catch (Throwable t) {
-      log.error("the agent could not start; the application runs without dynconfig", t);
+      Bridge.abandonExpectation();
+      throw t;
     }
+  }
+
+  /**
+   * Late attach: the engine starts beside Byte Buddy's installation, which retransforms the loaded
+   * classes; the dispatcher is installed once both are done. Calls never wait here: until then the
+   * rewritten methods run their original bodies, as they did before the attach.
+   */
+  private static void attach(
+      AgentOptions options, FaultInjection faults, SiteRegistry sites, Instrumentation inst) {
+    CompletableFuture<DynamicConfig> starting = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              DynamicConfig started = null;
+              try {
+                started = startEngine(options);
+              } catch (Throwable t) {
+                log.error("the dynconfig engine could not start", t);
+              } finally {
+                starting.complete(started); // always: agentmain waits for it
+              }
+            },
+            "dynconfig-engine-start");
+    starter.setDaemon(true);
+    starter.start();
+    LateAttachTransformer.install(inst, new SitePlanner(sites));
+    DynamicConfig engine = starting.join();
+    if (engine != null) { // else logged by startEngine; every body runs as is
+      installDispatcher(engine, options, faults, sites, true);
+    }
+  }
+
+  private static void installDispatcher(
+      DynamicConfig engine,
+      AgentOptions options,
+      FaultInjection faults,
+      SiteRegistry sites,
+      boolean late) {
+    ContextAssembler contexts =
+        new ContextAssembler(
+            options.mdcUserId(),
+            options.mdcSessionId(),
+            options.mdcUserRole(),
+            options.mdcAttributes());
+    if (faults != null) {
+      faults.attach(engine); // before the dispatcher subscribes: its listeners run first
+    }
+    Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
+    log.info(
+        "agent {} started{}: {}", version(), late ? " (late attach)" : "", options.engineOptions());
   }
 
   private static DynamicConfig startEngine(AgentOptions options) {
@@ -122,88 +194,8 @@ public final class AgentInstaller {
     return engine;
   }
 
-  static void installTransformer(Instrumentation inst, SitePlanner planner, boolean late) {
-    // Byte Buddy's Nexus (used only by self-initializing types, which we never create) probes
-    // sun.misc.Unsafe in its static initializer, which JDK 24+ reports on stderr (JEP 498). The
-    // shade plugin relocates this literal exactly as it relocates Byte Buddy's own constant
-    // (Nexus.PROPERTY), so the switch only affects our copy, never an application's Byte Buddy.
-    if (System.getProperty(NEXUS_DISABLED) == null) {
-      System.setProperty(NEXUS_DISABLED, "true");
-    }
-    AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            // Only insert instructions into existing methods: no new members, so the same
-            // rewrite is legal as a retransformation after late attach.
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            // We never inject auxiliary classes; the default reflection-based injector probes
-            // sun.misc.Unsafe, which JDK 24+ reports with a warning on stderr (JEP 498).
-            .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
-            // Describe types from their class files only: never load the application's
-            // annotation or parameter classes while transforming.
-            .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-            .with(new ErrorListener())
-            // Most class files never reach Byte Buddy: it would parse each one (~0.13 ms) only to
-            // find that it carries none of our annotations.
-            .with(AnnotationPrefilter.DECORATOR)
-            .ignore(ignored(), ElementMatchers.isBootstrapClassLoader());
-    if (late) {
-      builder =
-          builder
-              .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-              .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE);
-    }
-    builder
-        .type(declaresMethod(isAnnotatedWith(ours())))
-        .transform(new SiteTransformer(planner::plan))
-        .installOn(inst);
-  }
-
-  private static ElementMatcher.Junction<TypeDescription> ignored() {
-    return nameStartsWith("java.")
-        .or(nameStartsWith("javax.management."))
-        .or(nameStartsWith("jdk."))
-        .or(nameStartsWith("sun."))
-        .or(nameStartsWith("com.sun."))
-        .or(nameStartsWith("dev.dynconfig."))
-        .or(nameStartsWith("net.bytebuddy."))
-        .or(isSynthetic());
-  }
-
-  private static ElementMatcher.Junction<TypeDescription> ours() {
-    return named(SitePlanner.TOGGLE)
-        .or(named(SitePlanner.VARIANT))
-        .or(named(SitePlanner.CONFIG_VALUE));
-  }
-
   private static String version() {
     String v = AgentInstaller.class.getPackage().getImplementationVersion();
     return v == null ? "(development build)" : v;
-  }
-
-  /** Logs each class that could not be transformed, once; the class then loads unchanged. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public void onTransformation(
-        TypeDescription type,
-        ClassLoader loader,
-        JavaModule module,
-        boolean loaded,
-        DynamicType dynamicType) {
-      log.debug("rewrote {} (loader {})", type.getName(), loader);
-    }
-
-    @Override
-    public void onError(
-        String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-      if (reported.add(typeName)) {
-        log.warn(
-            "could not rewrite {}; its annotated methods keep their original behaviour",
-            typeName,
-            t);
-      }
-    }
   }
 }

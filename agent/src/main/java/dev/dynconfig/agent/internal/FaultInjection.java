@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code swapStall} / {@code swapStall:<ms>}: on the first reload after start, a snapshot
  *       listener blocks the reload path (which holds the engine's lock while it notifies) until the
  *       JVM exits, or for {@code ms}.
+ *   <li>{@code engineStall:<ms>}: at JVM start, the engine's start is delayed by {@code ms} (the
+ *       first calls wait for it at most {@code initTimeout} + 10 s);
+ *   <li>{@code engineFail}: at JVM start, the engine's start fails (the first calls must not wait).
  * </ul>
  */
 final class FaultInjection {
@@ -39,7 +42,9 @@ final class FaultInjection {
     ERROR,
     SLOW,
     LISTENER_OOM,
-    SWAP_STALL
+    SWAP_STALL,
+    ENGINE_STALL,
+    ENGINE_FAIL
   }
 
   private final Kind kind;
@@ -76,6 +81,8 @@ final class FaultInjection {
         case "swapstall" ->
             new FaultInjection(
                 Kind.SWAP_STALL, arg == null ? Long.MAX_VALUE : Long.parseLong(arg), s);
+        case "enginestall" -> new FaultInjection(Kind.ENGINE_STALL, Long.parseLong(arg), s);
+        case "enginefail" -> new FaultInjection(Kind.ENGINE_FAIL, 0, s);
         default -> unknown(s);
       };
     } catch (NumberFormatException | NullPointerException e) {
@@ -86,7 +93,7 @@ final class FaultInjection {
   private static FaultInjection unknown(String spec) {
     log.warn(
         "-D{}={} is not a known fault (install, throw, error, slow:<ms>, listenerOom,"
-            + " swapStall[:<ms>]); no fault is injected",
+            + " swapStall[:<ms>], engineStall:<ms>, engineFail); no fault is injected",
         PROPERTY,
         spec);
     return null;
@@ -94,6 +101,16 @@ final class FaultInjection {
 
   Kind kind() {
     return kind;
+  }
+
+  /** Called on the engine's start thread at JVM start, before the engine is created. */
+  void beforeEngineStart() {
+    if (kind == Kind.ENGINE_STALL) {
+      log.warn("TEST-ONLY fault injection: the engine's start is delayed by {} ms", millis);
+      sleep(millis);
+    } else if (kind == Kind.ENGINE_FAIL) {
+      throw new IllegalStateException("fault injected by -D" + PROPERTY + "=" + spec);
+    }
   }
 
   /** Called by the dispatcher before every evaluation: throws or sleeps as configured. */

@@ -18,7 +18,8 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * The Byte Buddy transformer: plans the annotated methods of a type ({@link SitePlanner}) and
  * inserts a {@link SitePrologue} into each accepted one. Only method bodies change, never the
- * class's shape.
+ * class's shape. Used through {@code AgentBuilder} after a late attach; at JVM start {@link
+ * LoadTimeTransformer} applies the same {@link #prologues} without {@code AgentBuilder}.
  */
 final class SiteTransformer implements AgentBuilder.Transformer {
   private final BiFunction<TypeDescription, ClassLoader, Map<String, MethodPlan>> planner;
@@ -39,9 +40,13 @@ final class SiteTransformer implements AgentBuilder.Transformer {
     if (plans.isEmpty()) {
       return builder;
     }
-    return builder.visit(
-        new AsmVisitorWrapper.ForDeclaredMethods()
-            .invokable(ElementMatchers.any(), new PrologueWrapper(plans)));
+    return builder.visit(prologues(plans));
+  }
+
+  /** The visitor that inserts a {@link SitePrologue} into each planned method of a type. */
+  static AsmVisitorWrapper prologues(Map<String, MethodPlan> plans) {
+    return new AsmVisitorWrapper.ForDeclaredMethods()
+        .invokable(ElementMatchers.any(), new PrologueWrapper(plans));
   }
 
   /** Wraps the visitor of each planned method; leaves all other methods alone. */

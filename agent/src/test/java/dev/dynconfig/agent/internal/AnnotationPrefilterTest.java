@@ -70,7 +70,7 @@ class AnnotationPrefilterTest {
   @Test
   void transformer_handsOnlyCandidatesToByteBuddy() throws Exception {
     Recording byteBuddy = new Recording();
-    ClassFileTransformer filtered = AnnotationPrefilter.DECORATOR.decorate(byteBuddy);
+    ClassFileTransformer filtered = PrefilteringTransformer.DECORATOR.decorate(byteBuddy);
     byte[] plain = classFile(ExitApp.class);
     byte[] annotated = classFile(Pricing.class);
 

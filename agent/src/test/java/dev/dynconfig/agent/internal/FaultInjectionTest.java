@@ -21,6 +21,11 @@ class FaultInjectionTest {
     assertThat(FaultInjection.parse("swapStall").kind()).isEqualTo(FaultInjection.Kind.SWAP_STALL);
     assertThat(FaultInjection.parse("swapStall:100").kind())
         .isEqualTo(FaultInjection.Kind.SWAP_STALL);
+    assertThat(FaultInjection.parse("engineStall:100").kind())
+        .isEqualTo(FaultInjection.Kind.ENGINE_STALL);
+    assertThat(FaultInjection.parse("engineFail").kind())
+        .isEqualTo(FaultInjection.Kind.ENGINE_FAIL);
+    assertThat(FaultInjection.parse("engineStall")).isNull();
     assertThat(FaultInjection.parse("slow")).isNull();
     assertThat(FaultInjection.parse("slow:soon")).isNull();
     assertThat(FaultInjection.parse("explode")).isNull();
@@ -33,6 +38,14 @@ class FaultInjectionTest {
         .hasMessageContaining("dynconfig.test.faultInjection=throw");
     assertThatThrownBy(() -> FaultInjection.parse("error").beforeDispatch())
         .isInstanceOf(StackOverflowError.class);
+  }
+
+  @Test
+  void engineFail_throwsBeforeTheEngineStarts_otherFaultsDoNot() {
+    assertThatThrownBy(() -> FaultInjection.parse("engineFail").beforeEngineStart())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dynconfig.test.faultInjection=engineFail");
+    FaultInjection.parse("throw").beforeEngineStart(); // dispatch faults leave the start alone
   }
 
   @Test

@@ -103,4 +103,79 @@ class AgentStartupIT {
                       && l.contains("one of cache, default, throw"));
     }
   }
+
+  // premain returns before the engine has started (BENCHMARKS.md section 4); the bridge makes the
+  // first calls wait for it. The flag file below differs from every method's own body (new-pricing
+  // off: "legacy"; checkout.timeoutMs 2500, the body says 1000).
+
+  @Test
+  void callsAtTheVeryStartOfMain_andInItsStaticInitializer_seeTheFlagFilesValues()
+      throws Exception {
+    Fixtures.assumeEngine();
+    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
+    try (ChildJvm jvm =
+        ChildJvm.start(
+            dir,
+            List.of(agent("file=flags.json"), "-cp", appClasspath(), "com.acme.itapp.EarlyApp"))) {
+      assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
+      assertThat(jvm.out)
+          .as(jvm.dump())
+          .contains(
+              "early static price=legacy timeout=2500", "early main price=legacy timeout=2500");
+      assertThat(jvm.err).as(jvm.dump()).noneMatch(l -> l.contains("gave up"));
+    }
+  }
+
+  @Test
+  void engineThatCannotStart_firstCallsDoNotWaitForIt_andRunTheOriginalBodies() throws Exception {
+    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
+    try (ChildJvm jvm =
+        ChildJvm.start(
+            dir,
+            List.of(
+                agent("file=flags.json"),
+                "-Ddynconfig.test.faultInjection=engineFail",
+                "-cp",
+                appClasspath(),
+                "com.acme.itapp.EarlyApp"))) {
+      assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
+      assertThat(jvm.out)
+          .as(jvm.dump())
+          .contains("early static price=new timeout=1000", "early main price=new timeout=1000");
+      assertThat(jvm.err)
+          .as(jvm.dump())
+          .anyMatch(l -> l.contains("the dynconfig engine could not start"))
+          // a call that had waited until the deadline would say so
+          .noneMatch(l -> l.contains("gave up"));
+    }
+  }
+
+  @Test
+  void engineSlowerThanTheWait_firstCallsGiveUpWithAWarning_andTheEngineTakesOverLater()
+      throws Exception {
+    Fixtures.assumeEngine();
+    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
+    // initTimeout=0: the first calls wait 0 + 10 s; the engine's start is held back 14 s.
+    try (ChildJvm jvm =
+        ChildJvm.start(
+            dir,
+            List.of(
+                agent("file=flags.json,initTimeout=0"),
+                "-Ddynconfig.test.faultInjection=engineStall:14000",
+                "-cp",
+                appClasspath(),
+                "com.acme.itapp.EarlyApp",
+                "ticks"))) {
+      assertThat(jvm.awaitOut(0, l -> l.startsWith("early main"), "first calls"))
+          .isEqualTo("early main price=new timeout=1000");
+      assertThat(jvm.out).contains("early static price=new timeout=1000");
+      String warning = jvm.awaitErr(l -> l.contains("gave up"), "the timeout warning");
+      assertThat(warning)
+          .contains("WARN")
+          .contains("thread 'main'")
+          .contains("initTimeout PT0S + 10 s");
+      assertThat(jvm.err.stream().filter(l -> l.contains("gave up"))).hasSize(1);
+      jvm.awaitOut(0, l -> l.equals("tick price=legacy timeout=2500"), "the engine's values");
+    }
+  }
 }
