@@ -40,6 +40,7 @@ public final class Json {
    * or beans need it.
    */
   private static final class Databind {
+
     static final ObjectMapper MAPPER =
         JsonMapper.builder(JacksonReader.JSON_FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -48,6 +49,16 @@ public final class Json {
             .build();
 
     private Databind() {}
+
+    static String write(Object value, boolean pretty) {
+      try {
+        return pretty
+            ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value)
+            : MAPPER.writeValueAsString(value);
+      } catch (JsonProcessingException e) {
+        return String.valueOf(value);
+      }
+    }
   }
 
   /**
@@ -217,20 +228,12 @@ public final class Json {
     if (plain != null) {
       return plain;
     }
-    try {
-      return Databind.MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      return String.valueOf(value);
-    }
+    return Databind.write(value, false);
   }
 
   /** Writes plain Java values as indented JSON text. */
   public static String writePretty(Object value) {
-    try {
-      return Databind.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      return String.valueOf(value);
-    }
+    return Databind.write(value, true);
   }
 
   /**
