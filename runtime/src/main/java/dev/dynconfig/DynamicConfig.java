@@ -128,6 +128,16 @@ public final class DynamicConfig implements AutoCloseable {
     return engine.evaluate(key, context, defaultValue);
   }
 
+  /**
+   * As {@link #evaluateFlag(String, EvaluationContext, Object)} for {@code
+   * EvaluationContext.ofUser(userId)}, without building the context: for a static flag, a rollout
+   * or a one-attribute rule it allocates nothing even where the JIT cannot remove a context object
+   * (the agent's rewritten methods use it when a flag depends on the user alone). Never throws.
+   */
+  public FlagEvaluation evaluateFlagForUser(String key, String userId, Object defaultValue) {
+    return engine.evaluateForUser(key, userId, defaultValue);
+  }
+
   /** Whether the flag is on for this context; false for unknown flags. Never throws. */
   public boolean isFlagEnabled(String key, EvaluationContext context) {
     return engine.isEnabled(key, context);

@@ -331,4 +331,64 @@ class EngineApiTest {
     assertThat(swaps.get(0).flagKeys()).containsExactly("f");
     assertThat(swaps.get(0).version()).isEqualTo(1);
   }
+
+  @Test
+  void constantResult_isTheEvaluation_forContextFreeFlags_overridesAndUnknownKeys() {
+    load(
+        config,
+        q(
+            "{'version': 1, 'flags': [{'key': 'f', 'defaultValue': true},"
+                + " {'key': 'rollout', 'defaultValue': false, 'rolloutPercentage': 25},"
+                + " {'key': 'expiring', 'defaultValue': true, 'expiresAt': '2999-01-01T00:00:00Z'},"
+                + " {'key': 'targeted', 'defaultValue': false,"
+                + " 'targeting': {'==': [{'var': 'plan'}, 'premium']}}]}"));
+    EngineIntrospection in = config.introspection();
+    assertThat(in.constantResult("f", false).result())
+        .isEqualTo(config.evaluateFlag("f", EvaluationContext.empty(), false));
+    assertThat(in.constantResult("unknown", true).result().value()).isEqualTo(true);
+    assertThat(in.constantResult("rollout", false)).isNull();
+    assertThat(in.constantResult("targeted", false)).isNull();
+    assertThat(in.constantResult("expiring", false)).as("expiry depends on the clock").isNull();
+
+    config.setOverride("targeted", true);
+    assertThat(in.constantResult("targeted", false).result().value()).isEqualTo(true);
+  }
+
+  @Test
+  void constantResult_recordUse_countsLikeAnEvaluation() {
+    load(config, doc(1, false, 1));
+    var constant = config.introspection().constantResult("f", true);
+    constant.recordUse();
+    constant.recordUse();
+    config.introspection().constantResult("unknown", true).recordUse();
+    assertThat(config.introspection().flagCounts("f"))
+        .isEqualTo(new EngineIntrospection.FlagCounts(0, 2, 0));
+    assertThat(config.introspection().flagCounts("unknown"))
+        .isEqualTo(new EngineIntrospection.FlagCounts(0, 0, 0));
+  }
+
+  @Test
+  void evaluateFlagForUser_equalsEvaluatingAContextOfThatUser_forEveryShape() {
+    load(
+        config,
+        q(
+            "{'version': 1, 'flags': [{'key': 'static', 'defaultValue': true},"
+                + " {'key': 'rollout', 'defaultValue': false, 'rolloutPercentage': 25},"
+                + " {'key': 'rule', 'defaultValue': false, 'rolloutPercentage': 10,"
+                + " 'targeting': {'==': [{'var': 'plan'}, 'premium']}},"
+                + " {'key': 'role', 'defaultValue': false, 'minRole': 'admin'},"
+                + " {'key': 'envs', 'defaultValue': true, 'environments': ['prod']}],"
+                + " 'roles': ['user', 'admin']}"));
+    config.setOverride("overridden", true);
+    for (String flag : List.of("static", "rollout", "rule", "role", "envs", "overridden", "none")) {
+      for (int u = 0; u < 200; u++) {
+        String user = u == 0 ? null : "user-" + u;
+        EvaluationContext context =
+            user == null ? EvaluationContext.empty() : EvaluationContext.ofUser(user);
+        assertThat(config.evaluateFlagForUser(flag, user, false))
+            .as("%s for %s", flag, user)
+            .isEqualTo(config.evaluateFlag(flag, context, false));
+      }
+    }
+  }
 }

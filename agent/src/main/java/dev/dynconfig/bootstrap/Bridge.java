@@ -20,18 +20,45 @@ public final class Bridge {
    */
   private static volatile Dispatcher dispatcher;
 
+  /**
+   * {@code @Toggle} answers by site id that need no dispatcher call (see {@link ToggleConstant});
+   * null or out of range: ask the dispatcher. Replaced whole, never modified in place.
+   */
+  private static volatile ToggleConstant[] toggleConstants = new ToggleConstant[0];
+
   private Bridge() {}
 
   /** Installs (or with null, removes) the dispatcher; returns the previous one. */
   public static Dispatcher install(Dispatcher newDispatcher) {
     Dispatcher previous = dispatcher;
+    toggleConstants = new ToggleConstant[0]; // they were the previous dispatcher's answers
     dispatcher = newDispatcher;
     return previous;
+  }
+
+  /**
+   * Publishes the {@code @Toggle} answers that need no dispatcher call, indexed by site id (the
+   * array is used as is: never modify it afterwards). An empty array withdraws them all.
+   */
+  public static void publishToggleConstants(ToggleConstant[] constants) {
+    toggleConstants = constants;
   }
 
   /** The installed dispatcher, or null. */
   public static Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  /**
+   * Called first by {@code @Toggle} methods: the site's constant answer, or null to call {@link
+   * #toggle}. Kept tiny on purpose: its machine code must stay small enough for the JIT to inline
+   * it into every rewritten method, which a method that could also reach the dispatcher would not
+   * (C2 refuses callees "already compiled into a big method"). Never throws: {@code site} is a
+   * non-negative constant and the table is never null.
+   */
+  public static ToggleConstant toggleConstant(int site) {
+    ToggleConstant[] constants = toggleConstants; // volatile: a plain load on x86 and ARM
+    return site < constants.length ? constants[site] : null;
   }
 
   /** Called by {@code @Toggle} methods: true runs the body, false runs {@code otherwise}. */

@@ -58,6 +58,12 @@ abstract class CompiledFlag {
   abstract FlagEvaluation evaluate(
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot);
 
+  /**
+   * Whether {@link #evaluate} returns the same result for every context, environment and instant
+   * (for a given caller default). Conservative: false when unsure.
+   */
+  abstract boolean contextFree();
+
   private static FlagEvaluation notFound(Object value) {
     return new FlagEvaluation(
         value,

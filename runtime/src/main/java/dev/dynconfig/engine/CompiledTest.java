@@ -25,6 +25,9 @@ final class CompiledTest {
   /** Exclusive upper bound of hashes assigned to variants[0..i]. */
   private final long[] cumulativeThresholds;
 
+  /** The hash state after the test id: each assignment hashes only the bucketing key. */
+  private final Bucketing.Prefix idPrefix;
+
   private final boolean running;
   private final long startMillis;
   private final long endMillis;
@@ -42,6 +45,7 @@ final class CompiledTest {
     }
     // Exact running sums (33.3 + 33.3 + 33.4 is 100), shared with the rules' bucketing.
     this.cumulativeThresholds = Bucketing.allocationThresholds(shares);
+    this.idPrefix = Bucketing.prefix(t.id());
     this.running = "running".equals(t.status());
     this.startMillis = EpochMillis.of(t.startDate(), Long.MIN_VALUE);
     this.endMillis = EpochMillis.of(t.endDate(), Long.MAX_VALUE);
@@ -77,7 +81,7 @@ final class CompiledTest {
     if (bucketingKey == null) {
       return NO_BUCKETING_KEY;
     }
-    int i = Bucketing.assign(Bucketing.hash(definition.id(), bucketingKey), cumulativeThresholds);
+    int i = Bucketing.assign(Bucketing.hash(idPrefix, bucketingKey), cumulativeThresholds);
     return i >= 0 ? i : NOT_ALLOCATED;
   }
 

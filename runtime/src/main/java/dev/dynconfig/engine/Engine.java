@@ -146,6 +146,39 @@ public final class Engine implements SourceSink, EngineIntrospection {
     return evaluateOther(s, key, context, callerDefault);
   }
 
+  /**
+   * As {@link #evaluate} with {@code EvaluationContext.ofUser(userId)}, without building that
+   * context: the flag shapes {@link #evaluate} handles inline need only the bucketing key (here the
+   * user id) and a custom attribute (here absent), so they allocate nothing even when the caller
+   * cannot be inlined into. Other shapes build the context. Never throws.
+   */
+  public FlagEvaluation evaluateForUser(String key, String userId, Object callerDefault) {
+    Snapshot s = snapshot;
+    CompiledFlag flag;
+    if (key != null
+        && !s.hasOverrides
+        && (callerDefault == null || callerDefault instanceof Boolean)
+        && (flag = s.byIdentity(key)) != null
+        && flag.shape != CompiledFlag.GENERAL) {
+      try {
+        NativeFlag f = (NativeFlag) flag;
+        FlagEvaluation result =
+            flag.shape == CompiledFlag.STATIC ? f.staticResult() : f.evaluateFast(userId, null);
+        if (result != null) {
+          flag.counters.record(result.value());
+          return result;
+        }
+      } catch (RuntimeException e) {
+        return failed(key, callerDefault, e);
+      }
+    }
+    return evaluateOther(
+        s,
+        key,
+        userId == null ? EvaluationContext.empty() : EvaluationContext.ofUser(userId),
+        callerDefault);
+  }
+
   /** Everything {@link #evaluate} does not handle inline: overrides, unknown keys, other shapes. */
   private FlagEvaluation evaluateOther(
       Snapshot s, String key, EvaluationContext context, Object callerDefault) {
@@ -937,6 +970,31 @@ public final class Engine implements SourceSink, EngineIntrospection {
   public String testDefinitionJson(String testId) {
     CompiledTest t = testId == null ? null : snapshot.tests.get(testId);
     return t == null ? null : Json.write(t.definitionTree);
+  }
+
+  @Override
+  public ConstantResult constantResult(String flagKey, Object callerDefault) {
+    if (flagKey == null) {
+      return null;
+    }
+    try {
+      Snapshot s = snapshot; // once: the result and the test below must come from one snapshot
+      CompiledFlag flag = s.flags.get(flagKey);
+      FlagEvaluation result = s.hasOverrides ? s.overrides.get(flagKey) : null;
+      if (result == null) {
+        if (flag == null) {
+          result = CompiledFlag.notFound(flagKey, callerDefault);
+        } else if (flag.contextFree()) {
+          result = flag.evaluate(EvaluationContext.empty(), callerDefault, environment, s);
+        } else {
+          return null;
+        }
+      }
+      return new ConstantResult(result, flag == null ? null : flag.counters);
+    } catch (RuntimeException e) {
+      LOG.warn("Reading the constant result of flag '{}' failed", flagKey, e);
+      return null; // the caller evaluates per call instead
+    }
   }
 
   @Override

@@ -49,6 +49,14 @@ public interface EngineIntrospection {
   String testDefinitionJson(String testId);
 
   /**
+   * The flag's result for {@code callerDefault} when, in the current snapshot, it depends on
+   * neither the context nor the clock (an override, an undefined flag, a flag without targeting,
+   * rollout, environments, minimum role or expiry); null when it may. Valid until the next snapshot
+   * swap. For callers that cache results per snapshot; see {@link ConstantResult}.
+   */
+  ConstantResult constantResult(String flagKey, Object callerDefault);
+
+  /**
    * How often the flag evaluated to true, false and anything else (since start; zeros if never).
    */
   FlagCounts flagCounts(String flagKey);

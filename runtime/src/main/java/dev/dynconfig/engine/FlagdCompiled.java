@@ -64,6 +64,11 @@ final class FlagdCompiled extends CompiledFlag {
   }
 
   @Override
+  boolean contextFree() {
+    return rule == null || !enabled; // flagd flags have no expiry; the rule is all that varies
+  }
+
+  @Override
   FlagEvaluation evaluate(
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot) {
     if (!enabled) {

@@ -21,6 +21,10 @@ final class NativeFlag extends CompiledFlag {
   private final String[] environments;
   private final String minRole;
   private final long rolloutThreshold;
+
+  /** The hash state after the flag key: each evaluation hashes only the bucketing key. */
+  private final Bucketing.Prefix rolloutPrefix;
+
   private final Clock clock;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
@@ -48,6 +52,7 @@ final class NativeFlag extends CompiledFlag {
     this.minRole = f.minRole();
     this.rolloutThreshold =
         f.rolloutPercentage() == null ? -1 : Bucketing.rolloutThreshold(f.rolloutPercentage());
+    this.rolloutPrefix = rolloutThreshold > 0 ? Bucketing.prefix(key) : null;
     Boolean dv = f.defaultValue();
     String variant = f.variant();
     this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null);
@@ -61,6 +66,11 @@ final class NativeFlag extends CompiledFlag {
             variant,
             ErrorCode.GENERAL,
             "the targeting rule failed at run time; serving the flag's default");
+  }
+
+  @Override
+  boolean contextFree() {
+    return shape == STATIC; // no expiry, environments, role, rule or rollout
   }
 
   private static int shapeOf(FeatureFlag f, Rule rule) {
@@ -146,7 +156,7 @@ final class NativeFlag extends CompiledFlag {
     }
     if (rolloutThreshold > 0
         && bucketingKey != null
-        && Bucketing.hash(key, bucketingKey) < rolloutThreshold) {
+        && Bucketing.hash(rolloutPrefix, bucketingKey) < rolloutThreshold) {
       return rolloutResult;
     }
     return defaultResult;
@@ -190,7 +200,7 @@ final class NativeFlag extends CompiledFlag {
     }
     if (rolloutThreshold > 0) {
       String bucketingKey = context.bucketingKey();
-      if (bucketingKey != null && Bucketing.hash(key, bucketingKey) < rolloutThreshold) {
+      if (bucketingKey != null && Bucketing.hash(rolloutPrefix, bucketingKey) < rolloutThreshold) {
         return rolloutResult;
       }
     }

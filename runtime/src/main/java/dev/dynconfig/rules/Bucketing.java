@@ -2,6 +2,7 @@ package dev.dynconfig.rules;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -161,6 +162,170 @@ public final class Bucketing {
       k1 *= C2;
       h ^= k1;
     }
+    return finish(h, byteCount);
+  }
+
+  /**
+   * The MurmurHash3 state after a fixed first string (a flag key, a test id): {@link #hash(Prefix,
+   * String)} then hashes {@code key + bucketingKey} by streaming the bucketing key alone, for the
+   * same result as {@link #hash(String, String)}. Immutable; build it once, when the flag is
+   * loaded.
+   */
+  public static final class Prefix {
+    final String key;
+    final int h; // after the key's whole 4-byte blocks
+    final int pending; // the key's last 0-3 UTF-8 bytes, little-endian
+    final int pendingBits; // 8 × their count
+    final int byteCount; // UTF-8 length of the key
+    final boolean endsWithHighSurrogate;
+
+    private Prefix(String key) {
+      this.key = key;
+      // getBytes turns an unpaired surrogate into '?'. That is also what the concatenation gives
+      // for a high surrogate at the very end of the key unless the bucketing key starts with a low
+      // surrogate; hash(Prefix, String) hands that one case to hash(String, String).
+      byte[] b = key.getBytes(StandardCharsets.UTF_8);
+      int state = 0;
+      int i = 0;
+      for (; i + 4 <= b.length; i += 4) {
+        state =
+            mixBlock(
+                state,
+                (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | b[i + 3] << 24);
+      }
+      int rest = 0;
+      int bits = 0;
+      for (; i < b.length; i++, bits += 8) {
+        rest |= (b[i] & 0xff) << bits;
+      }
+      this.h = state;
+      this.pending = rest;
+      this.pendingBits = bits;
+      this.byteCount = b.length;
+      this.endsWithHighSurrogate =
+          !key.isEmpty() && Character.isHighSurrogate(key.charAt(key.length() - 1));
+    }
+
+    /** The first string. */
+    public String key() {
+      return key;
+    }
+  }
+
+  /** Precomputes the hash state after {@code key}, for {@link #hash(Prefix, String)}. */
+  public static Prefix prefix(String key) {
+    return new Prefix(key);
+  }
+
+  /**
+   * {@link #hash(String, String) hash(prefix.key(), bucketingKey)}, streaming only the bucketing
+   * key: the key's blocks were mixed once, in {@link #prefix}. Allocates nothing.
+   */
+  // One method on purpose, ASCII and UTF-8 paths together: its bytecode is larger than C2's
+  // FreqInlineSize (325 bytes), so it stays a call. Inlined, its unrolled loops would double the
+  // machine code of Engine.evaluate past InlineSmallCode, evaluate would no longer inline into its
+  // callers, and a context built per call would be allocated again (48 B/op; BENCHMARKS.md §1).
+  public static long hash(Prefix prefix, String bucketingKey) {
+    int n = bucketingKey.length();
+    int h = prefix.h;
+    int block = prefix.pending;
+    int bits = prefix.pendingBits;
+    // ASCII fast path (user ids almost always are): chars are packed as bytes and checked once, at
+    // the end, so the loops have no branch per char; anything else takes the UTF-8 path below.
+    int seen = 0;
+    int j = 0;
+    if (bits != 0) {
+      // The first 1-3 chars complete the key's pending block; then the blocks are aligned.
+      for (; bits < 32 && j < n; j++, bits += 8) {
+        int c = bucketingKey.charAt(j);
+        seen |= c;
+        block |= c << bits;
+      }
+      if (bits == 32) {
+        h = mixBlock(h, block);
+        block = 0;
+        bits = 0;
+      } // else the bucketing key is used up
+    }
+    for (; j <= n - 4; j += 4) {
+      int c0 = bucketingKey.charAt(j);
+      int c1 = bucketingKey.charAt(j + 1);
+      int c2 = bucketingKey.charAt(j + 2);
+      int c3 = bucketingKey.charAt(j + 3);
+      seen |= c0 | c1 | c2 | c3;
+      h = mixBlock(h, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+    }
+    for (; j < n; j++, bits += 8) {
+      int c = bucketingKey.charAt(j);
+      seen |= c;
+      block |= c << bits;
+    }
+    int byteCount = prefix.byteCount + n;
+    if (seen >= 0x80) {
+      if (prefix.endsWithHighSurrogate && Character.isLowSurrogate(bucketingKey.charAt(0))) {
+        // A surrogate pair split across the two strings: the prefix encoded its half as '?'.
+        return hash(prefix.key, bucketingKey);
+      }
+      // UTF-8 path: the bucketing key's bytes, one code point at a time, after the key's state.
+      h = prefix.h;
+      long acc = prefix.pending; // as block, with room for a code point's bytes above it
+      bits = prefix.pendingBits;
+      byteCount = prefix.byteCount;
+      for (int i = 0; i < n; i++) {
+        char c = bucketingKey.charAt(i);
+        int cp;
+        if (c < 0x80) {
+          cp = c;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(bucketingKey.charAt(i + 1))) {
+          cp = Character.toCodePoint(c, bucketingKey.charAt(++i));
+        } else if (Character.isSurrogate(c)) {
+          cp = '?'; // String.getBytes(UTF_8) replaces an unpaired surrogate with '?'
+        } else {
+          cp = c;
+        }
+        // The 1-4 UTF-8 bytes of cp, little-endian in an int.
+        int utf8;
+        int length;
+        if (cp < 0x80) {
+          utf8 = cp;
+          length = 1;
+        } else if (cp < 0x800) {
+          utf8 = (0xc0 | cp >>> 6) | (0x80 | cp & 0x3f) << 8;
+          length = 2;
+        } else if (cp < 0x10000) {
+          utf8 = (0xe0 | cp >>> 12) | (0x80 | cp >>> 6 & 0x3f) << 8 | (0x80 | cp & 0x3f) << 16;
+          length = 3;
+        } else {
+          utf8 =
+              (0xf0 | cp >>> 18)
+                  | (0x80 | cp >>> 12 & 0x3f) << 8
+                  | (0x80 | cp >>> 6 & 0x3f) << 16
+                  | (0x80 | cp & 0x3f) << 24;
+          length = 4;
+        }
+        acc |= (utf8 & 0xffffffffL) << bits;
+        bits += length << 3;
+        byteCount += length;
+        if (bits >= 32) {
+          h = mixBlock(h, (int) acc);
+          acc >>>= 32;
+          bits -= 32;
+        }
+      }
+      block = (int) acc;
+    }
+    if (bits != 0) {
+      int k1 = block * C1;
+      k1 = Integer.rotateLeft(k1, 15);
+      h ^= k1 * C2;
+    }
+    return finish(h, byteCount);
+  }
+
+  /** MurmurHash3's finalisation: the length, then fmix32; unsigned. */
+  private static long finish(int h, int byteCount) {
     h ^= byteCount;
     h ^= h >>> 16;
     h *= 0x85ebca6b;

@@ -122,6 +122,88 @@ class BucketingTest {
     assertSameAsConcatenation(user, key);
   }
 
+  /**
+   * The prefix path (flag key hashed once at load time, only the bucketing key per call) must give
+   * exactly the plain hash: for ASCII keys and bucketing keys of every length mod 4 (the key's 0-3
+   * leftover bytes are carried into the bucketing key's blocks), for non-ASCII chars of every UTF-8
+   * length and lone surrogates anywhere in either string, and for a surrogate pair split across the
+   * two.
+   */
+  @Test
+  void prefixHash_equalsPlainHash_forEveryLengthAndChar() {
+    String ascii = "abcdefghijklmnopqrstuvwxyz0123456789-_.@ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    String[] odd = {
+      "é", "\u0080", "\u00ff", "\u07ff", "日", "\uffff", "😀", "\uD800", "\uDBFF", "\uDC00", "\uDFFF"
+    };
+    int checked = 0;
+    for (int keyLength = 0; keyLength <= 13; keyLength++) {
+      String key = ascii.substring(0, keyLength);
+      for (int userLength = 0; userLength <= 41; userLength++) {
+        String user = ascii.substring(20, 20 + userLength);
+        assertPrefixPathSameAsPlain(key, user);
+        checked++;
+        for (String o : odd) {
+          for (int at : new int[] {0, userLength / 2, userLength}) {
+            assertPrefixPathSameAsPlain(key, user.substring(0, at) + o + user.substring(at));
+            checked++;
+          }
+          for (int at = 0; at <= keyLength; at++) {
+            assertPrefixPathSameAsPlain(key.substring(0, at) + o + key.substring(at), user);
+            checked++;
+          }
+        }
+      }
+    }
+    // A surrogate pair split across the boundary, and lone halves at the boundary.
+    for (int keyLength = 0; keyLength <= 8; keyLength++) {
+      String key = ascii.substring(0, keyLength);
+      assertPrefixPathSameAsPlain(key + "\uD83D", "\uDE00" + "tail");
+      assertPrefixPathSameAsPlain(key + "\uD83D", "tail");
+      assertPrefixPathSameAsPlain(key + "\uD83D", "");
+      assertPrefixPathSameAsPlain(key + "\uD83D", "\uD83D");
+      assertPrefixPathSameAsPlain(key, "\uDE00" + key);
+      assertPrefixPathSameAsPlain(key + "\uDE00", "\uDE00");
+    }
+    assertThat(checked).isGreaterThan(10_000);
+  }
+
+  @Test
+  void prefixHash_equalsPlainHash_forRandomStringsIncludingSurrogates() {
+    Random random = new Random(4242);
+    for (int i = 0; i < 20_000; i++) {
+      assertPrefixPathSameAsPlain(randomString(random), randomString(random));
+    }
+  }
+
+  @Test
+  void prefixHash_matchesPublishedMurmur3Vectors_whereverTheSplitFalls() {
+    String[] inputs = {
+      "abcd",
+      "Hello, world!",
+      "The quick brown fox jumps over the lazy dog",
+      "a😀b",
+      "fractional-flagjack"
+    };
+    long[] expected = {0x43ed676aL, 0xc0363e43L, 0x2e4ff723L, 0xba4460fcL, 0x9fe843e0L};
+    for (int v = 0; v < inputs.length; v++) {
+      String input = inputs[v];
+      for (int split = 0; split <= input.length(); split++) {
+        String key = input.substring(0, split);
+        assertThat(Bucketing.hash(Bucketing.prefix(key), input.substring(split)))
+            .as("prefix(%s) + %s", escape(key), escape(input.substring(split)))
+            .isEqualTo(expected[v]);
+      }
+    }
+  }
+
+  private static void assertPrefixPathSameAsPlain(String key, String bucketingKey) {
+    long plain = Bucketing.hash(key, bucketingKey);
+    assertThat(Bucketing.hash(Bucketing.prefix(key), bucketingKey))
+        .as("hash(prefix(%s), %s)", escape(key), escape(bucketingKey))
+        .isEqualTo(plain)
+        .isEqualTo(reference((key + bucketingKey).getBytes(StandardCharsets.UTF_8)));
+  }
+
   private static void assertSameAsConcatenation(String a, String b) {
     assertThat(Bucketing.hash(a, b))
         .as("hash(%s, %s)", escape(a), escape(b))
@@ -317,6 +399,23 @@ class BucketingTest {
             () -> {
               for (String u : users) {
                 sink[0] += Bucketing.hash(key, u);
+              }
+            });
+    assertThat(bytes).isZero();
+  }
+
+  @Test
+  void prefixHash_allocatesNothing() {
+    Assumptions.assumeTrue(Allocations.supported(), "thread allocation counting unavailable");
+    Bucketing.Prefix prefix = Bucketing.prefix("checkout-experiment");
+    String[] users = {"3f2b8c1e-7d4a-4b6e-9a0f-1c2d3e4f5a6b", "ユーザー-😀", "a\uD800b", "x", "é"};
+    long[] sink = new long[1];
+    long bytes =
+        Allocations.of(
+            200_000,
+            () -> {
+              for (String u : users) {
+                sink[0] += Bucketing.hash(prefix, u);
               }
             });
     assertThat(bytes).isZero();

@@ -38,7 +38,7 @@ final class ContextAssembler {
   }
 
   /** The context for a call from a class whose loader has these {@code readers}. */
-  EvaluationContext current(ContextReaders readers) throws Throwable {
+  EvaluationContext current(ContextReaders readers) {
     Slot slot = slots.get();
     Map<String, Object> scope = readers.scope();
     String userId = readers.mdc(mdcUserId);
@@ -69,6 +69,33 @@ final class ContextAssembler {
     slot.userRole = userRole;
     slot.context = build(scope, userId, sessionId, userRole, extras);
     return slot.context;
+  }
+
+  /**
+   * The bucketing key of the context {@link #current} would build ({@link
+   * EvaluationContext#bucketingKey()}: the user id, else the session id), reading only the sources
+   * it needs and allocating nothing: one MDC read when the user id is in the MDC.
+   *
+   * @param scope {@code readers.scope()}, read once by the caller
+   */
+  String bucketingKey(ContextReaders readers, Map<String, Object> scope) {
+    if (scope != null) {
+      String user = text(scope.get("userId"), text(scope.get("targetingKey"), null));
+      if (user != null) {
+        return user;
+      }
+    }
+    String user = readers.mdc(mdcUserId);
+    if (user != null) {
+      return user;
+    }
+    String session = scope == null ? null : text(scope.get("sessionId"), null);
+    return session != null ? session : readers.mdc(mdcSessionId);
+  }
+
+  /** The environment the context {@link #current} builds would name: the scope's, or null. */
+  static String environment(Map<String, Object> scope) {
+    return scope == null ? null : text(scope.get("environment"), null);
   }
 
   private EvaluationContext build(

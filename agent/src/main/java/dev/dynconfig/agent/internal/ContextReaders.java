@@ -63,15 +63,33 @@ final class ContextReaders {
     return readers;
   }
 
+  /** The current {@code DynamicContext} scope's attributes, or null outside a scope. */
   @SuppressWarnings("unchecked")
-  Map<String, Object> scope() throws Throwable {
-    return foreignScope == null
-        ? DynamicContext.current()
-        : (Map<String, Object>) (Map<?, ?>) foreignScope.invokeExact();
+  Map<String, Object> scope() {
+    if (foreignScope == null) {
+      return DynamicContext.current();
+    }
+    try {
+      return (Map<String, Object>) (Map<?, ?>) foreignScope.invokeExact();
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("reading the application's DynamicContext failed", t);
+    }
   }
 
-  String mdc(String key) throws Throwable {
-    return mdcGet == null ? null : (String) mdcGet.invokeExact(key);
+  /** The application's {@code MDC.get(key)}, or null without SLF4J. */
+  String mdc(String key) {
+    if (mdcGet == null) {
+      return null;
+    }
+    try {
+      return (String) mdcGet.invokeExact(key);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("reading the application's MDC failed", t);
+    }
   }
 
   private static MethodHandle findMdc(ClassLoader loader) {

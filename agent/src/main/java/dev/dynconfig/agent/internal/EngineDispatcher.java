@@ -5,6 +5,7 @@ import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
 import dev.dynconfig.document.Json;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,11 +20,16 @@ import org.slf4j.LoggerFactory;
  * <p>Context-free fast path: reading the context costs several MDC lookups per call, wasted when
  * the result cannot depend on it (an override, a flag without targeting/rollout/environments/
  * minimum role, an unknown flag or test). Each site therefore caches, per snapshot, whether it
- * needs the context ({@link Site.Shape}); a context-free {@code @Toggle} evaluates with the shared
- * empty context (so the engine still counts the evaluation and checks expiry) and an unknown
- * {@code @Variant} test runs the entry body without asking. The cache is keyed by {@link
+ * needs the context ({@link Site.ToggleShape}, {@link Site.Shape}); a context-free {@code @Toggle}
+ * evaluates with the shared empty context (so the engine still counts the evaluation and checks
+ * expiry), a plain rollout reads only the bucketing key (one MDC read, no context object) and an
+ * unknown {@code @Variant} test runs the entry body without asking. A {@code @Variant} reads only
+ * the bucketing key and environment, all an assignment depends on. The cache is keyed by {@link
  * #generation}, a fresh object after every snapshot swap, so checking it is two volatile reads and
- * an identity comparison; recomputing it (once per site and swap) is the only allocation.
+ * an identity comparison; recomputing it (once per site and swap) is the only allocation. A
+ * context-free toggle whose answer is also independent of the clock (no expiry) goes one step
+ * further: its first call after a change publishes the answer to the bridge ({@link
+ * ToggleConstants}), which then serves later calls without reaching this class at all.
  *
  * <p>Between a swap and its notification (microseconds, on the thread that made the change) a call
  * may still use the previous snapshot's shape with the new snapshot; that can only evaluate a flag
@@ -48,6 +54,9 @@ final class EngineDispatcher implements Dispatcher {
   /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
   private volatile Object generation = new Object();
 
+  /** Constant {@code @Toggle} answers the bridge serves alone; null with fault injection. */
+  private final ToggleConstants constants;
+
   EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
     this(sites, evaluator, contexts, null);
   }
@@ -58,7 +67,16 @@ final class EngineDispatcher implements Dispatcher {
     this.evaluator = evaluator;
     this.contexts = contexts;
     this.faults = faults;
-    evaluator.onSnapshotSwap(() -> generation = new Object());
+    // Faults are injected per dispatch: a bridge answering alone would bypass them.
+    this.constants = faults == null ? new ToggleConstants(evaluator, generation) : null;
+    evaluator.onSnapshotSwap(
+        () -> {
+          Object next = new Object();
+          if (constants != null) {
+            constants.reset(next);
+          }
+          generation = next;
+        });
   }
 
   @Override
@@ -66,14 +84,23 @@ final class EngineDispatcher implements Dispatcher {
     Site.ToggleSite site = (Site.ToggleSite) sites.get(id);
     checkFault();
     Object g = generation;
-    Site.Shape shape = site.shape;
+    Site.ToggleShape shape = site.shape;
     if (shape == null || shape.generation() != g) {
       // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
-      shape = new Site.Shape(g, !evaluator.needsContext(site.flag));
+      shape = new Site.ToggleShape(g, evaluator.contextNeeds(site.flag));
       site.shape = shape;
+      if (shape.needs() == Evaluator.Needs.NOTHING && constants != null) {
+        constants.learn(site, g); // later calls may not reach this dispatcher until a change
+      }
     }
-    EvaluationContext context = shape.fast() ? EvaluationContext.empty() : context(site);
-    return evaluator.flag(site.flag, context, site.defaultBox);
+    Evaluator.Needs needs = shape.needs();
+    if (needs == Evaluator.Needs.NOTHING) {
+      return evaluator.flag(site.flag, EvaluationContext.empty(), site.defaultBox);
+    }
+    if (needs == Evaluator.Needs.BUCKETING_KEY) {
+      return evaluator.flagForKey(site.flag, bucketingKey(site), site.defaultBox);
+    }
+    return evaluator.flag(site.flag, context(site), site.defaultBox);
   }
 
   @Override
@@ -97,7 +124,12 @@ final class EngineDispatcher implements Dispatcher {
     if (shape.fast()) {
       return -1;
     }
-    TestVariant variant = evaluator.variant(site.test, context(site));
+    // An assignment depends on the bucketing key and the environment only: read just those.
+    ContextReaders readers = ContextReaders.of(site);
+    Map<String, Object> scope = readers.scope();
+    TestVariant variant =
+        evaluator.variant(
+            site.test, contexts.bucketingKey(readers, scope), ContextAssembler.environment(scope));
     if (variant == null || variant.isControl()) {
       return -1;
     }
@@ -152,14 +184,13 @@ final class EngineDispatcher implements Dispatcher {
     }
   }
 
+  private String bucketingKey(Site site) {
+    ContextReaders readers = ContextReaders.of(site);
+    return contexts.bucketingKey(readers, readers.scope());
+  }
+
   private EvaluationContext context(Site site) {
-    try {
-      return contexts.current(ContextReaders.of(site));
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("reading the evaluation context failed", t);
-    }
+    return contexts.current(ContextReaders.of(site));
   }
 
   @Override

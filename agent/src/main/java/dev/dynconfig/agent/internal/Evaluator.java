@@ -4,13 +4,15 @@ import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.bootstrap.ToggleConstant;
 import dev.dynconfig.document.FlagdFlag;
+import dev.dynconfig.engine.ConstantResult;
 
 /**
  * The engine questions the rewritten methods ask. {@link #of(DynamicConfig)} adapts the engine;
  * tests use fakes so the rewriting can be verified without an engine.
  *
- * <p>{@link #needsContext}, {@link #hasTest} and {@link #describeSnapshot} are asked once per site
+ * <p>{@link #contextNeeds}, {@link #hasTest} and {@link #describeSnapshot} are asked once per site
  * and snapshot swap (never per call); {@link #onSnapshotSwap} tells the dispatcher when to ask
  * again.
  */
@@ -19,19 +21,34 @@ interface Evaluator {
   /** Whether {@code flag} is on for {@code context}; {@code defaultValue} while it is undefined. */
   boolean flag(String flag, EvaluationContext context, Boolean defaultValue);
 
-  /** The assigned variant of {@code test}, or null. */
-  TestVariant variant(String test, EvaluationContext context);
+  /**
+   * Whether the flag is on for a context holding only this bucketing key; for flags whose result
+   * depends on nothing else ({@link Needs#BUCKETING_KEY}). Allocation-free for a plain rollout.
+   */
+  boolean flagForKey(String flag, String bucketingKey, Boolean defaultValue);
+
+  /**
+   * The assigned variant of {@code test} for this bucketing key and environment (all an assignment
+   * depends on), or null.
+   */
+  TestVariant variant(String test, String bucketingKey, String environment);
 
   /** The raw runtime-config value (JSON value), or null when absent. */
   Object config(String namespace, String key);
 
-  /**
-   * Whether the flag's result in the current snapshot may depend on the evaluation context. False
-   * for an override, an unknown flag (the code default) and a flag without targeting, rollout,
-   * environments or minimum role. Conservative: true when unsure.
-   */
-  default boolean needsContext(String flag) {
-    return true;
+  /** What of the evaluation context a flag's result may depend on, in one snapshot. */
+  enum Needs {
+    /** Nothing: an override, an unknown flag (the code default), a flag without any condition. */
+    NOTHING,
+    /** Only the bucketing key (user id, else session id): a rollout without other conditions. */
+    BUCKETING_KEY,
+    /** Anything: targeting, environments, minimum role, or not known. */
+    EVERYTHING
+  }
+
+  /** What the flag's result may depend on in the current snapshot; EVERYTHING when unsure. */
+  default Needs contextNeeds(String flag) {
+    return Needs.EVERYTHING;
   }
 
   /** Whether the current snapshot defines {@code test}. */
@@ -42,6 +59,14 @@ interface Evaluator {
   /** The current snapshot for log lines, e.g. {@code version 7}. */
   default String describeSnapshot() {
     return "the current configuration";
+  }
+
+  /**
+   * The {@code @Toggle} answer for {@code flag} if, in the current snapshot, it is the same for
+   * every call (see {@link dev.dynconfig.engine.ConstantResult}); null when it may vary per call.
+   */
+  default ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+    return null;
   }
 
   /** Calls {@code listener} after every snapshot swap (document, override or config change). */
@@ -55,8 +80,16 @@ interface Evaluator {
       }
 
       @Override
-      public TestVariant variant(String test, EvaluationContext context) {
-        return engine.getVariant(test, context);
+      public boolean flagForKey(String flag, String bucketingKey, Boolean defaultValue) {
+        return engine.evaluateFlagForUser(flag, bucketingKey, defaultValue).enabled();
+      }
+
+      @Override
+      public TestVariant variant(String test, String bucketingKey, String environment) {
+        return environment == null
+            ? engine.getVariant(test, bucketingKey)
+            : engine.getVariant(
+                test, EvaluationContext.of(bucketingKey, null, environment, null, null));
       }
 
       @Override
@@ -65,25 +98,33 @@ interface Evaluator {
       }
 
       @Override
-      public boolean needsContext(String flag) {
+      public Needs contextNeeds(String flag) {
         if (engine.getOverrides().containsKey(flag)) {
-          return false;
+          return Needs.NOTHING;
         }
         Object definition = engine.introspection().flagDefinition(flag);
         if (definition == null) {
-          return false; // not defined by any source: the annotation's default, whoever asks
+          return Needs.NOTHING; // not defined by any source: the annotation's default, whoever asks
         }
         if (definition instanceof FeatureFlag f) {
           // Expiry depends on the clock, not the context: the engine still checks it per call.
-          return f.targeting() != null
-              || f.environments() != null
-              || f.minRole() != null
-              || (f.rolloutPercentage() != null && f.rolloutPercentage() > 0);
+          if (f.targeting() != null || f.environments() != null || f.minRole() != null) {
+            return Needs.EVERYTHING;
+          }
+          return f.rolloutPercentage() != null && f.rolloutPercentage() > 0
+              ? Needs.BUCKETING_KEY
+              : Needs.NOTHING;
         }
         if (definition instanceof FlagdFlag f) {
-          return f.targeting() != null;
+          return f.targeting() != null ? Needs.EVERYTHING : Needs.NOTHING;
         }
-        return true;
+        return Needs.EVERYTHING;
+      }
+
+      @Override
+      public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+        ConstantResult constant = engine.introspection().constantResult(flag, defaultValue);
+        return constant == null ? null : new EngineToggleConstant(constant);
       }
 
       @Override
@@ -102,5 +143,20 @@ interface Evaluator {
         engine.introspection().subscribeToSnapshots(info -> listener.run());
       }
     };
+  }
+
+  /** An engine's constant result as the bridge serves it; uses are counted by the engine. */
+  final class EngineToggleConstant extends ToggleConstant {
+    private final ConstantResult result;
+
+    EngineToggleConstant(ConstantResult result) {
+      super(result.result().enabled());
+      this.result = result;
+    }
+
+    @Override
+    protected void recordUse() {
+      result.recordUse();
+    }
   }
 }

@@ -62,14 +62,17 @@ abstract class Site {
    */
   record Shape(Object generation, boolean fast) {}
 
+  /** As {@link Shape} for a {@code @Toggle}: what of the context its flag needs in one snapshot. */
+  record ToggleShape(Object generation, Evaluator.Needs needs) {}
+
   /** A {@code @Toggle} method. */
   static final class ToggleSite extends Site {
     final String flag;
     final boolean defaultValue;
     final Boolean defaultBox;
 
-    /** Whether the flag needs the context, as of the latest snapshot seen by a call. */
-    volatile Shape shape;
+    /** What of the context the flag needs, as of the latest snapshot seen by a call. */
+    volatile ToggleShape shape;
 
     ToggleSite(
         int id,

@@ -12,7 +12,9 @@ import net.bytebuddy.jar.asm.Type;
  * attach). Shapes, with {@code S} the site id constant:
  *
  * <pre>
- * &#64;Toggle:      if (!Bridge.toggle(S)) return otherwise(args);   // void without otherwise: return;
+ * &#64;Toggle:      ToggleConstant c = Bridge.toggleConstant(S);      // kept on the operand stack
+ *               if (!(c != null ? c.use() : Bridge.toggle(S))) return otherwise(args);
+ *               // void without otherwise: return;
  * &#64;Variant:     switch (Bridge.variant(S)) { case i: return sibling_i(args); }
  * &#64;ConfigValue: Object v = Bridge.config(S); if (v != Bridge.NO_VALUE) return (R) v;  // unboxed
  * ... original body ...
@@ -25,6 +27,7 @@ import net.bytebuddy.jar.asm.Type;
  */
 final class SitePrologue extends MethodVisitor {
   static final String BRIDGE = "dev/dynconfig/bootstrap/Bridge";
+  static final String TOGGLE_CONSTANT = "dev/dynconfig/bootstrap/ToggleConstant";
 
   private final MethodPlan plan;
   private final boolean writeFrames;
@@ -59,9 +62,29 @@ final class SitePrologue extends MethodVisitor {
   }
 
   private void emitToggle() {
+    // The constant check is inlined by the JIT into this method (see Bridge.toggleConstant); only
+    // flags whose answer varies per call reach Bridge.toggle and the dispatcher.
+    Label askDispatcher = new Label();
+    Label decide = new Label();
     Label body = new Label();
     pushInt(plan.siteId());
+    super.visitMethodInsn(
+        Opcodes.INVOKESTATIC, BRIDGE, "toggleConstant", "(I)L" + TOGGLE_CONSTANT + ";", false);
+    super.visitInsn(Opcodes.DUP);
+    super.visitJumpInsn(Opcodes.IFNULL, askDispatcher);
+    super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TOGGLE_CONSTANT, "use", "()Z", false);
+    super.visitJumpInsn(Opcodes.GOTO, decide);
+    super.visitLabel(askDispatcher);
+    if (writeFrames) {
+      super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {TOGGLE_CONSTANT});
+    }
+    super.visitInsn(Opcodes.POP);
+    pushInt(plan.siteId());
     super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "toggle", "(I)Z", false);
+    super.visitLabel(decide);
+    if (writeFrames) {
+      super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {Opcodes.INTEGER});
+    }
     super.visitJumpInsn(Opcodes.IFNE, body);
     if (plan.otherwise() != null) {
       delegateAndReturn(plan.otherwise());

@@ -2,6 +2,7 @@ package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.bootstrap.ToggleConstant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,21 @@ final class FakeEvaluator implements Evaluator {
   /** Flags whose result does not depend on the context (as the real engine would tell). */
   final Set<String> contextFree = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Flags whose answer the bridge may serve alone until the next swap (a subset of contextFree).
+   */
+  final Set<String> constant = ConcurrentHashMap.newKeySet();
+
+  /** Calls of {@link #flag} (the dispatcher asking) and uses of constant answers (the bridge). */
+  final AtomicInteger flagCalls = new AtomicInteger();
+
+  final AtomicInteger constantUses = new AtomicInteger();
+
+  /** Flags whose result depends on the bucketing key alone (a plain rollout). */
+  final Set<String> keyedOnly = ConcurrentHashMap.newKeySet();
+
+  volatile String lastBucketingKey;
+
   /** Tests the current "snapshot" does not define. */
   final Set<String> unknownTests = ConcurrentHashMap.newKeySet();
 
@@ -27,19 +43,34 @@ final class FakeEvaluator implements Evaluator {
   volatile RuntimeException failure;
   private final List<Runnable> swapListeners = new CopyOnWriteArrayList<>();
 
-  /** Simulates a snapshot swap: the dispatcher re-reads needsContext/hasTest. */
+  /** Simulates a snapshot swap: the dispatcher re-reads contextNeeds/hasTest. */
   void swap() {
     swapListeners.forEach(Runnable::run);
   }
 
   @Override
-  public boolean needsContext(String flag) {
-    return !contextFree.contains(flag);
+  public Needs contextNeeds(String flag) {
+    return contextFree.contains(flag)
+        ? Needs.NOTHING
+        : keyedOnly.contains(flag) ? Needs.BUCKETING_KEY : Needs.EVERYTHING;
   }
 
   @Override
   public boolean hasTest(String test) {
     return !unknownTests.contains(test);
+  }
+
+  @Override
+  public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
+    if (!constant.contains(flag)) {
+      return null;
+    }
+    return new ToggleConstant(flags.getOrDefault(flag, defaultValue)) {
+      @Override
+      protected void recordUse() {
+        constantUses.incrementAndGet();
+      }
+    };
   }
 
   @Override
@@ -49,14 +80,29 @@ final class FakeEvaluator implements Evaluator {
 
   @Override
   public boolean flag(String flag, EvaluationContext context, Boolean defaultValue) {
-    fail();
     lastContext = context;
-    return flags.getOrDefault(flag, defaultValue);
+    return answer(flag, defaultValue);
   }
 
   @Override
-  public TestVariant variant(String test, EvaluationContext context) {
+  public boolean flagForKey(String flag, String bucketingKey, Boolean defaultValue) {
+    lastBucketingKey = bucketingKey;
+    return answer(flag, defaultValue);
+  }
+
+  private boolean answer(String flag, Boolean defaultValue) {
     fail();
+    flagCalls.incrementAndGet();
+    return flags.getOrDefault(flag, defaultValue);
+  }
+
+  /**
+   * Assignments see a context holding what the dispatcher passes: key (as user id), environment.
+   */
+  @Override
+  public TestVariant variant(String test, String bucketingKey, String environment) {
+    fail();
+    EvaluationContext context = EvaluationContext.of(bucketingKey, null, environment, null, null);
     variantCalls.incrementAndGet();
     lastContext = context;
     Function<EvaluationContext, String> assign = tests.get(test);

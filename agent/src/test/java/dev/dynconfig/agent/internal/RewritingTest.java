@@ -186,6 +186,74 @@ class RewritingTest {
   }
 
   @Test
+  void toggle_onPlainRollout_readsOnlyTheBucketingKey_userIdBeforeSessionId() throws Exception {
+    engine.flags.put("new-pricing", true);
+    engine.keyedOnly.add("new-pricing");
+    inScope(Map.of("userId", "u-5", "userRole", "admin"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("u-5");
+    assertThat(engine.lastContext).as("no context was built").isNull();
+    inScope(Map.of("sessionId", "s-9"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("s-9");
+    inScope(Map.of("targetingKey", "t-1", "sessionId", "s-9"), () -> call("price", BigDecimal.ONE));
+    assertThat(engine.lastBucketingKey).isEqualTo("t-1");
+  }
+
+  @Test
+  void variant_isAssignedByBucketingKeyAndTheScopesEnvironment() throws Exception {
+    engine.tests.put(
+        "checkout-experiment",
+        ctx ->
+            "staging".equals(ctx.environment()) && "u-7".equals(ctx.userId()) ? "variant-a" : null);
+    assertThat(inScope(Map.of("userId", "u-7"), () -> call("checkoutSteps", "u"))).isEqualTo(3);
+    assertThat(
+            inScope(
+                Map.of("userId", "u-7", "environment", "staging"),
+                () -> call("checkoutSteps", "u")))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void toggle_onConstantFlag_isAnsweredByTheBridgeAlone_andCounted_untilTheNextSwap()
+      throws Exception {
+    engine.flags.put("new-pricing", false);
+    engine.contextFree.add("new-pricing");
+    engine.constant.add("new-pricing");
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(BigDecimal.TEN); // learnt here
+    int asked = engine.flagCalls.get();
+    for (int i = 0; i < 3; i++) {
+      assertThat(call("price", BigDecimal.TEN)).isEqualTo(BigDecimal.TEN);
+    }
+    assertThat(engine.flagCalls).as("the dispatcher was not asked again").hasValue(asked);
+    assertThat(engine.constantUses).as("every use counted").hasValue(3);
+
+    engine.flags.put("new-pricing", true); // a new snapshot, announced by the swap below
+    engine.swap();
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(new BigDecimal(20));
+    assertThat(call("price", BigDecimal.TEN)).isEqualTo(new BigDecimal(20));
+
+    engine.constant.remove("new-pricing"); // e.g. the flag gained a rollout
+    engine.swap();
+    call("price", BigDecimal.TEN);
+    call("price", BigDecimal.TEN);
+    assertThat(engine.flagCalls).as("asked on every call again").hasValue(asked + 3);
+  }
+
+  @Test
+  void toggleConstant_learntFromAReplacedSnapshot_isDropped() {
+    Site.ToggleSite site = (Site.ToggleSite) sites.all().get(0);
+    engine.flags.put(site.flag, true);
+    engine.constant.add(site.flag);
+    Object before = new Object();
+    Object after = new Object();
+    ToggleConstants constants = new ToggleConstants(engine, before);
+    constants.reset(after); // a swap while a call was computing its answer from `before`
+    constants.learn(site, before);
+    assertThat(Bridge.toggleConstant(site.id)).isNull();
+    constants.learn(site, after);
+    assertThat(Bridge.toggleConstant(site.id).enabled()).isTrue();
+  }
+
+  @Test
   void variant_onTestMissingFromTheSnapshot_runsEntryBody_withoutAskingTheEngine()
       throws Exception {
     engine.tests.put("checkout-experiment", ctx -> "variant-a");
@@ -199,21 +267,14 @@ class RewritingTest {
   }
 
   @Test
-  void toggleDispatch_allocatesNothingPerCall_forContextFreeAndContextualFlags() {
-    int site =
-        sites.all().stream()
-            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("new-pricing"))
-            .findFirst()
-            .orElseThrow()
-            .id;
+  void toggleDispatch_allocatesNothingPerCall_forContextFreeRolloutAndContextualFlags() {
+    int site = toggleSite("new-pricing");
     engine.flags.put("new-pricing", true);
     engine.contextFree.add("static-flag");
-    int staticSite =
-        sites.all().stream()
-            .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals("static-flag"))
-            .findFirst()
-            .orElseThrow()
-            .id;
+    engine.constant.add("static-flag");
+    engine.keyedOnly.add("rollout-flag");
+    int rolloutSite = toggleSite("rollout-flag");
+    int staticSite = toggleSite("static-flag");
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
@@ -222,16 +283,16 @@ class RewritingTest {
         () -> {
           boolean all = true;
           for (int i = 0; i < 20_000; i++) { // warm-up: first calls build and cache
-            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite) & !Bridge.toggle(rolloutSite);
           }
           long before = threads.getThreadAllocatedBytes(tid);
           for (int i = 0; i < 100_000; i++) {
-            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite);
+            all &= Bridge.toggle(site) & !Bridge.toggle(staticSite) & !Bridge.toggle(rolloutSite);
           }
           long allocated = threads.getThreadAllocatedBytes(tid) - before;
           assertThat(all).isTrue();
-          // 200,000 dispatches; a single allocation per call would be >= 3 MB.
-          assertThat(allocated).as("bytes allocated by 200,000 dispatches").isLessThan(4096);
+          // 300,000 dispatches; a single allocation per call would be >= 4.8 MB.
+          assertThat(allocated).as("bytes allocated by 300,000 dispatches").isLessThan(4096);
           return null;
         });
   }
@@ -383,5 +444,14 @@ class RewritingTest {
             throw new AssertionError(e);
           }
         });
+  }
+
+  /** The site id of the {@code @Toggle} method guarded by {@code flag}. */
+  private int toggleSite(String flag) {
+    return sites.all().stream()
+        .filter(s -> s instanceof Site.ToggleSite t && t.flag.equals(flag))
+        .findFirst()
+        .orElseThrow()
+        .id;
   }
 }

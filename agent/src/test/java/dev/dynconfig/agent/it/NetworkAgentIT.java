@@ -54,6 +54,7 @@ class NetworkAgentIT {
     try (ChildJvm app = ChildJvm.start(dir, jvm("source=websocket,url=" + url + fastRetry()))) {
       // initTimeout (default 3 s): the very first call in main already sees the server's value.
       assertThat(app.awaitOut(0, l -> l.startsWith("first price="), "first call"))
+          .as(app::dump)
           .isEqualTo("first price=new");
 
       putFlag(port, false);
