@@ -33,14 +33,13 @@ public final class Json {
   private Json() {}
 
   /**
-   * The databind mapper, built on first use. Reading documents needs only jackson-core's streaming
-   * parser, and writing plain values is done by {@link PlainJson}; building an {@code ObjectMapper}
-   * loads ~300 classes, which would otherwise sit on the application's start-up path (the agent
-   * reads its flag file before {@code main}). Only conversions to other types and writing records
-   * or beans need it.
+   * The databind mapper, built on first use. Reading documents never needs it ({@link
+   * StrictJsonReader}, {@link JacksonReader}), and writing plain values is done by {@link
+   * PlainJson}; building an {@code ObjectMapper} loads ~300 classes, which would otherwise sit on
+   * the application's start-up path (the agent reads its flag file before {@code main}). Only
+   * conversions to other types and writing records or beans need it.
    */
   private static final class Databind {
-
     static final ObjectMapper MAPPER =
         JsonMapper.builder(JacksonReader.JSON_FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

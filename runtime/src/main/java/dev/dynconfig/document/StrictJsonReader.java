@@ -24,10 +24,13 @@ final class StrictJsonReader {
   /** Nesting beyond this is left to Jackson, which enforces {@link Json#MAX_DEPTH}. */
   private static final int MAX_DEPTH = Json.MAX_DEPTH - 2;
 
-  /** Longer strings are left to Jackson, which enforces {@link Json#MAX_STRING_LENGTH}. */
+  /**
+   * Strings spanning more input bytes are left to Jackson, which enforces {@link
+   * Json#MAX_STRING_LENGTH}.
+   */
   private static final int MAX_STRING = Json.MAX_STRING_LENGTH / 2;
 
-  /** Longer names are left to Jackson (its name limit is 10,000 characters). */
+  /** Names spanning more input bytes are left to Jackson (its limit is 10,000 UTF-8 bytes). */
   private static final int MAX_NAME = 5_000;
 
   /** Longer numbers are left to Jackson (its number limit is 400 characters). */
@@ -177,7 +180,9 @@ final class StrictJsonReader {
     StringBuilder s = new StringBuilder(i - start + 16);
     s.append(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
     while (true) {
-      if (s.length() > maxLength) {
+      // Counted in input bytes: Jackson limits names in UTF-8 bytes and values in characters, and
+      // the input spans at least as many bytes as either.
+      if (i - start > maxLength) {
         throw GIVE_UP;
       }
       int c = b[i++] & 0xFF;

@@ -347,6 +347,12 @@ class StrictJsonReaderTest {
       String s = "n".repeat(length);
       assertSameOutcome(bytes("{\"" + s + "\":1}"));
     }
+    // Jackson limits names in UTF-8 bytes (10,000), not in characters.
+    for (int length : new int[] {2_499, 3_333, 3_334, 4_999, 5_001}) {
+      assertSameOutcome(bytes("{\"" + "\u00e9\u20ac".repeat(length / 2) + "\":1}"));
+      assertSameOutcome(bytes("{\"" + "\\n".repeat(length) + "\":1}"));
+      assertSameOutcome(bytes("{\"" + "\\u20ac".repeat(length) + "\":1}"));
+    }
     for (int length : new int[] {Json.MAX_STRING_LENGTH / 2, Json.MAX_STRING_LENGTH + 1}) {
       String s = "v".repeat(length);
       assertSameOutcome(bytes("[\"" + s + "\"]"));
