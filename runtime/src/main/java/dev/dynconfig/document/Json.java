@@ -1,26 +1,13 @@
 package dev.dynconfig.document;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Hardened JSON/YAML reading and JSON writing shared by the document parser, the engine and the
@@ -43,50 +30,34 @@ public final class Json {
   /** Longest accepted string value. */
   public static final int MAX_STRING_LENGTH = 1_000_000;
 
-  private static final StreamReadConstraints CONSTRAINTS =
-      StreamReadConstraints.builder()
-          .maxDocumentLength(MAX_DOCUMENT_BYTES)
-          .maxNestingDepth(MAX_DEPTH)
-          .maxStringLength(MAX_STRING_LENGTH)
-          .maxNameLength(10_000)
-          .maxNumberLength(400)
-          .build();
-
-  private static final JsonFactory JSON_FACTORY =
-      JsonFactory.builder()
-          .streamReadConstraints(CONSTRAINTS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
-
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(JSON_FACTORY)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
-
   private Json() {}
 
   /**
-   * The YAML factory, built on first use: most documents are JSON, and building it loads SnakeYAML
-   * on the application's start-up path (the agent reads its flag file before {@code main}).
+   * The databind mapper, built on first use. Reading documents never needs it ({@link
+   * StrictJsonReader}, {@link JacksonReader}), and writing plain values is done by {@link
+   * PlainJson}; building an {@code ObjectMapper} loads ~300 classes, which would otherwise sit on
+   * the application's start-up path (the agent reads its flag file before {@code main}). Only
+   * conversions to other types and writing records or beans need it.
    */
-  private static final class Yaml {
-    static final YAMLFactory FACTORY = yamlFactory();
+  private static final class Databind {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder(JacksonReader.JSON_FACTORY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
-    private Yaml() {}
-  }
+    private Databind() {}
 
-  private static YAMLFactory yamlFactory() {
-    LoaderOptions loader = new LoaderOptions();
-    loader.setCodePointLimit(MAX_DOCUMENT_BYTES);
-    loader.setNestingDepthLimit(MAX_DEPTH);
-    loader.setMaxAliasesForCollections(10);
-    loader.setAllowDuplicateKeys(false);
-    YAMLFactory f = YAMLFactory.builder().loaderOptions(loader).build();
-    f.setStreamReadConstraints(CONSTRAINTS);
-    f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    return f;
+    static String write(Object value, boolean pretty) {
+      try {
+        return pretty
+            ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value)
+            : MAPPER.writeValueAsString(value);
+      } catch (JsonProcessingException e) {
+        return String.valueOf(value);
+      }
+    }
   }
 
   /**
@@ -94,7 +65,7 @@ public final class Json {
    * Use it for {@code convertValue} and writing; do not reconfigure it.
    */
   public static ObjectMapper mapper() {
-    return MAPPER;
+    return Databind.MAPPER;
   }
 
   /**
@@ -107,17 +78,58 @@ public final class Json {
    */
   public static Object convert(Object raw, java.lang.reflect.Type type) {
     java.util.Objects.requireNonNull(raw, "raw");
-    com.fasterxml.jackson.databind.JavaType javaType = MAPPER.getTypeFactory().constructType(type);
+    if (type instanceof Class<?> c) {
+      Object simple = convertSimple(raw, c);
+      if (simple != null) {
+        return simple;
+      }
+    }
+    ObjectMapper mapper = Databind.MAPPER;
+    com.fasterxml.jackson.databind.JavaType javaType = mapper.getTypeFactory().constructType(type);
     Class<?> target = box(javaType.getRawClass());
     if (target.isInstance(raw) && !javaType.isContainerType()) {
       return raw;
     }
-    Object value = MAPPER.convertValue(raw, javaType);
+    Object value = mapper.convertValue(raw, javaType);
     if (value == null || !target.isInstance(value)) {
       throw new IllegalArgumentException(
           "converted to " + (value == null ? "null" : value.getClass().getName()));
     }
     return value;
+  }
+
+  /**
+   * The conversions that need no mapper, with exactly the mapper's result: the value as it is when
+   * it already has the (non-container) type, and integers to {@code int} or {@code double} (the
+   * usual {@code @ConfigValue} return types). Null means "ask the mapper"; keeping databind out of
+   * the common case keeps it off the application's start-up path.
+   */
+  private static Object convertSimple(Object raw, Class<?> type) {
+    Class<?> target = box(type);
+    // A plain scalar's supertypes (Object, Number, CharSequence, Comparable …) are never container
+    // types, which the mapper would copy; a map or list is returned as it is only for Object.
+    if (target.isInstance(raw) && (type == Object.class || isPlainScalar(raw))) {
+      return raw;
+    }
+    if (raw instanceof Long l) {
+      if (target == Integer.class && l == (int) l.longValue()) {
+        return (int) l.longValue();
+      }
+      if (target == Double.class) {
+        return (double) l.longValue();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isPlainScalar(Object raw) {
+    Class<?> c = raw.getClass();
+    return c == String.class
+        || c == Long.class
+        || c == Boolean.class
+        || c == Double.class
+        || c == Integer.class
+        || c == BigDecimal.class;
   }
 
   private static Class<?> box(Class<?> c) {
@@ -174,37 +186,15 @@ public final class Json {
               + " bytes");
     }
     boolean json = looksLikeJson(content);
-    try (JsonParser p =
-        json ? JSON_FACTORY.createParser(content) : Yaml.FACTORY.createParser(content)) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        throw single(origin, "$", null, "is empty: the document has no content");
+    if (json) {
+      // Well-formed JSON, the usual flag file, is read without loading Jackson; anything the strict
+      // reader is not sure about is read (accepted or rejected) by Jackson as before.
+      Object value = StrictJsonReader.read(content);
+      if (value != null) {
+        return value;
       }
-      Object value = readValue(p);
-      if (p.nextToken() != null) {
-        throw single(
-            origin,
-            "$",
-            null,
-            "has unexpected content after the document"
-                + location(p.currentLocation())
-                + "; a file holds exactly one document");
-      }
-      return value;
-    } catch (DocumentException e) {
-      throw e;
-    } catch (JsonProcessingException e) {
-      throw single(
-          origin,
-          "$",
-          null,
-          "is not valid " + (json ? "JSON" : "YAML") + location(e.getLocation()) + ": " + clean(e));
-    } catch (IOException | RuntimeException e) {
-      // SnakeYAML and the JSON parser report some hostile input with unchecked exceptions; whatever
-      // happens, a bad document must come back as a DocumentException.
-      throw single(
-          origin, "$", null, "is not valid " + (json ? "JSON" : "YAML") + ": " + e.getMessage());
     }
+    return JacksonReader.read(content, origin, json);
   }
 
   /** Reads JSON or YAML text (see {@link #read(byte[], String)}). */
@@ -212,19 +202,7 @@ public final class Json {
     return read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), origin);
   }
 
-  private static String clean(JsonProcessingException e) {
-    String m = e.getOriginalMessage();
-    return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
-  }
-
-  private static String location(JsonLocation loc) {
-    if (loc == null || loc.getLineNr() < 0) {
-      return "";
-    }
-    return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-  }
-
-  private static boolean looksLikeJson(byte[] content) {
+  static boolean looksLikeJson(byte[] content) {
     int i = 0;
     // UTF-8 byte order mark
     if (content.length >= 3
@@ -243,80 +221,18 @@ public final class Json {
     return true;
   }
 
-  private static Object readValue(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (p instanceof YAMLParser y && y.isCurrentAlias()) {
-      // Aliases let a few bytes stand for gigabytes ("billion laughs"); flag files never need them.
-      throw new JsonProcessingException(
-          "YAML aliases (*name) are not supported in flag documents", p.currentLocation()) {};
-    }
-    switch (t) {
-      case START_OBJECT:
-        {
-          Map<String, Object> map = new LinkedHashMap<>();
-          while (p.nextToken() != JsonToken.END_OBJECT) {
-            String name = p.currentName();
-            p.nextToken();
-            map.put(name, readValue(p));
-          }
-          return Collections.unmodifiableMap(map);
-        }
-      case START_ARRAY:
-        {
-          List<Object> list = new ArrayList<>();
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            list.add(readValue(p));
-          }
-          return Collections.unmodifiableList(list);
-        }
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_NUMBER_INT:
-        switch (p.getNumberType()) {
-          case INT:
-          case LONG:
-            return p.getLongValue();
-          default:
-            return new BigDecimal(p.getBigIntegerValue());
-        }
-      case VALUE_NUMBER_FLOAT:
-        {
-          double d = p.getDoubleValue();
-          return Double.isFinite(d) ? (Object) d : p.getDecimalValue();
-        }
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      case VALUE_EMBEDDED_OBJECT:
-        {
-          Object o = p.getEmbeddedObject();
-          // YAML binary/timestamps: keep them as text so the document stays plain JSON.
-          return o == null ? null : o.toString();
-        }
-      default:
-        throw new JsonProcessingException("unexpected token " + t, p.currentLocation()) {};
-    }
-  }
-
   /** Writes plain Java values (or records/beans) as compact JSON text. */
   public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      return String.valueOf(value);
+    String plain = PlainJson.write(value);
+    if (plain != null) {
+      return plain;
     }
+    return Databind.write(value, false);
   }
 
   /** Writes plain Java values as indented JSON text. */
   public static String writePretty(Object value) {
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      return String.valueOf(value);
-    }
+    return Databind.write(value, true);
   }
 
   /**
@@ -328,7 +244,7 @@ public final class Json {
     return s.length() > 120 ? s.substring(0, 117) + "..." : s;
   }
 
-  private static DocumentException single(String origin, String path, String value, String reason) {
+  static DocumentException single(String origin, String path, String value, String reason) {
     return new DocumentException(
         origin, List.of(new DocumentException.Problem(path, value, reason)));
   }

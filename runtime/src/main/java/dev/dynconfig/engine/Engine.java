@@ -714,7 +714,9 @@ public final class Engine implements SourceSink, EngineIntrospection {
       before = state.get();
       after = change.apply(before);
     } while (!state.compareAndSet(before, after));
-    if (!after.equals(before)) {
+    // Checking for listeners first is not only quicker: the record's equals() is bootstrapped
+    // through invokedynamic (~50 generated classes) on first use, on the start-up path.
+    if (!stateListeners.isEmpty() && !after.equals(before)) {
       for (Consumer<DynamicConfigState> l : stateListeners) {
         try {
           l.accept(after);

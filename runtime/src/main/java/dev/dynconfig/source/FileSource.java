@@ -43,7 +43,16 @@ public final class FileSource implements ConfigSource {
   private volatile Thread watcher;
   private volatile WatchService watchService;
   private volatile boolean closed;
-  private byte[] lastDigest; // guarded by readLock
+
+  /**
+   * Files up to this size are remembered and compared byte for byte, larger ones by their SHA-256
+   * digest: the digest would load the JDK's security providers (~80 classes) while the application
+   * starts, for the few bytes of a typical flag file.
+   */
+  private static final int COMPARE_CONTENT_UP_TO = 1 << 20;
+
+  private byte[] lastContent; // guarded by readLock; the last file offered, when small
+  private byte[] lastDigest; // guarded by readLock; its SHA-256 digest, when large
   private boolean missingReported; // guarded by readLock
 
   public FileSource(Path file) {
@@ -203,10 +212,13 @@ public final class FileSource implements ConfigSource {
         missingReported = false;
         LOG.info("Flag file {} is back", file);
       }
-      byte[] digest = digest(content);
-      if (!force && Arrays.equals(digest, lastDigest)) {
+      boolean small = content.length <= COMPARE_CONTENT_UP_TO;
+      byte[] digest = small ? null : digest(content);
+      if (!force
+          && (small ? Arrays.equals(content, lastContent) : Arrays.equals(digest, lastDigest))) {
         return;
       }
+      lastContent = small ? content : null;
       lastDigest = digest;
       s.status(ConnectionStatus.CONNECTED, null);
       SourceSink.OfferResult r = s.offer(content, -1, file.toString());

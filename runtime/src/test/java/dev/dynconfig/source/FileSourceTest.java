@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.EvaluationContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileSourceTest {
   @TempDir Path dir;
@@ -103,6 +107,25 @@ class FileSourceTest {
     }
   }
 
+  /** Small files are compared byte for byte, files over 1 MiB by digest: both see every edit. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2 << 20})
+  void aSameSizeEdit_isOffered_forSmallAndLargeFiles(int padding) throws Exception {
+    String pad = "x".repeat(padding);
+    byte[] first = ("{\"p\":\"" + pad + "\",\"v\":1}").getBytes(StandardCharsets.UTF_8);
+    byte[] second = ("{\"p\":\"" + pad + "\",\"v\":2}").getBytes(StandardCharsets.UTF_8);
+    Path file = Files.write(dir.resolve("flags.json"), first);
+    RecordingSink sink = new RecordingSink();
+    try (FileSource source = new FileSource(file, Duration.ofMillis(50))) {
+      source.start(sink);
+      assertThat(sink.last).isEqualTo(first);
+      Files.write(file, second);
+      await(() -> Arrays.equals(sink.last, second), "the same-size edit is offered");
+      Files.write(file, first);
+      await(() -> Arrays.equals(sink.last, first), "the edit back to the first content");
+    }
+  }
+
   @Test
   void watcherThread_isANamedDaemon() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.json"), doc(false));
@@ -117,8 +140,11 @@ class FileSourceTest {
     final java.util.concurrent.atomic.AtomicInteger offers =
         new java.util.concurrent.atomic.AtomicInteger();
 
+    volatile byte[] last;
+
     @Override
     public OfferResult offer(byte[] content, long version, String origin) {
+      last = content;
       offers.incrementAndGet();
       return OfferResult.APPLIED;
     }
