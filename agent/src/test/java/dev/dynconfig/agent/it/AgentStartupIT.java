@@ -112,11 +112,7 @@ class AgentStartupIT {
   void callsAtTheVeryStartOfMain_andInItsStaticInitializer_seeTheFlagFilesValues()
       throws Exception {
     Fixtures.assumeEngine();
-    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
-    try (ChildJvm jvm =
-        ChildJvm.start(
-            dir,
-            List.of(agent("file=flags.json"), "-cp", appClasspath(), "com.acme.itapp.EarlyApp"))) {
+    try (ChildJvm jvm = startEarlyApp("file=flags.json", null)) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.out)
           .as(jvm.dump())
@@ -128,16 +124,7 @@ class AgentStartupIT {
 
   @Test
   void engineThatCannotStart_firstCallsDoNotWaitForIt_andRunTheOriginalBodies() throws Exception {
-    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
-    try (ChildJvm jvm =
-        ChildJvm.start(
-            dir,
-            List.of(
-                agent("file=flags.json"),
-                "-Ddynconfig.test.faultInjection=engineFail",
-                "-cp",
-                appClasspath(),
-                "com.acme.itapp.EarlyApp"))) {
+    try (ChildJvm jvm = startEarlyApp("file=flags.json", "engineFail")) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.out)
           .as(jvm.dump())
@@ -154,18 +141,9 @@ class AgentStartupIT {
   void engineSlowerThanTheWait_firstCallsGiveUpWithAWarning_andTheEngineTakesOverLater()
       throws Exception {
     Fixtures.assumeEngine();
-    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
     // initTimeout=0: the first calls wait 0 + 10 s; the engine's start is held back 14 s.
     try (ChildJvm jvm =
-        ChildJvm.start(
-            dir,
-            List.of(
-                agent("file=flags.json,initTimeout=0"),
-                "-Ddynconfig.test.faultInjection=engineStall:14000",
-                "-cp",
-                appClasspath(),
-                "com.acme.itapp.EarlyApp",
-                "ticks"))) {
+        startEarlyApp("file=flags.json,initTimeout=0", "engineStall:14000", "ticks")) {
       assertThat(jvm.awaitOut(0, l -> l.startsWith("early main"), "first calls"))
           .isEqualTo("early main price=new timeout=1000");
       assertThat(jvm.out).contains("early static price=new timeout=1000");
@@ -177,5 +155,22 @@ class AgentStartupIT {
       assertThat(jvm.err.stream().filter(l -> l.contains("gave up"))).hasSize(1);
       jvm.awaitOut(0, l -> l.equals("tick price=legacy timeout=2500"), "the engine's values");
     }
+  }
+
+  /**
+   * Starts {@code EarlyApp} with the agent on a flag file whose values differ from every method's
+   * own body, optionally with a fault injected into the agent ({@code FaultInjection}).
+   */
+  private ChildJvm startEarlyApp(String agentOptions, String fault, String... appArgs)
+      throws Exception {
+    Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
+    List<String> command = new java.util.ArrayList<>();
+    command.add(agent(agentOptions));
+    if (fault != null) {
+      command.add("-Ddynconfig.test.faultInjection=" + fault);
+    }
+    command.addAll(List.of("-cp", appClasspath(), "com.acme.itapp.EarlyApp"));
+    command.addAll(List.of(appArgs));
+    return ChildJvm.start(dir, command);
   }
 }
