@@ -140,49 +140,46 @@ section_agent() {
   run_jmh_section agent "section 2: the agent's hot path" "$AGENT_JAR" \
     'dev\.dynconfig\.bench\.agent\.' AgentSummary 200ms
 }
-section_propagation() {
-  # One server JVM, N clients (engines with their own WebSocket connection) spread over a few
-  # client JVMs (ClientFleet), and the driver JVM that writes and collects; all on loopback.
-  local args=() summary="$RESULTS/propagation-$MODE-summary.md" cmd="bench/run.sh"
+# One section run by a main class of benchmarks.jar, its output summarised to Markdown.
+#   $1 section name   $2 title   $3 summary heading   $4 main class
+#   $5 "isolated" (in the network namespace) or "local" (the app only reads a local file)
+run_main_section() {
+  local name=$1 title=$2 heading=$3 class=$4 where=$5
+  local args=() summary="$RESULTS/$name-$MODE-summary.md" cmd="bench/run.sh" runner=(run_isolated)
   if [ "$MODE" = quick ]; then args+=(--quick); cmd+=" --quick"; fi
-  cmd+=" --section propagation"
-  echo "== section 3: propagation server -> N clients ($MODE)"
-  local head; head="$(header "$cmd  (= java -cp $JAR dev.dynconfig.bench.propagation.PropagationBench ${args[*]} ${EXTRA[*]})")"
+  cmd+=" --section $name"
+  echo "== $title ($MODE)"
+  local head; head="$(header "$cmd  (= java -cp $JAR $class ${args[*]} ${EXTRA[*]})")"
+  if [ "$where" = local ]; then
+    runner=()
+    head="$(echo "$head" | sed 's/^- network: .*/- network: not isolated (local flag file only)/')"
+  fi
   local out status=0
-  out="$(run_isolated "$JAVA" -cp "$JAR" dev.dynconfig.bench.propagation.PropagationBench "${args[@]}" "${EXTRA[@]}" 2>&1)" || status=$?
+  out="$("${runner[@]}" "$JAVA" -cp "$JAR" "$class" "${args[@]}" "${EXTRA[@]}" 2>&1)" || status=$?
   {
-    echo "### Propagation ($MODE run)"
+    echo "### $heading ($MODE run)"
     echo
     echo "$head"
     echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
-    echo "$out" | grep -v '^network namespace'
+    echo "$out" | grep -v '^network namespace' || true
   } > "$summary"
   cat "$summary"
   return $status
+}
+section_propagation() {
+  # One server JVM, N clients (engines with their own WebSocket connection) spread over a few
+  # client JVMs (ClientFleet), and the driver JVM that writes and collects; all on loopback.
+  run_main_section propagation "section 3: propagation server -> N clients" Propagation \
+    dev.dynconfig.bench.propagation.PropagationBench isolated
 }
 section_startup() {
   # A generated 5,000-class application (bench/target/startup-app, generated and compiled on the
   # first run) started in fresh JVMs with and without the agent, alternating. Not in a network
   # namespace: the app only reads a local flag file, and unshare would add to every start.
   [ -f agent/target/dynconfig.jar ] || { echo "run.sh: agent/target/dynconfig.jar is missing; run without --no-build" >&2; return 1; }
-  local args=() summary="$RESULTS/startup-$MODE-summary.md" cmd="bench/run.sh"
-  if [ "$MODE" = quick ]; then args+=(--quick); cmd+=" --quick"; fi
-  cmd+=" --section startup"
-  echo "== section 4: start-up with/without the agent ($MODE)"
-  local head; head="$(header "$cmd  (= java -cp $JAR dev.dynconfig.bench.startup.StartupBench ${args[*]} ${EXTRA[*]})" | sed 's/^- network: .*/- network: not isolated (local flag file only)/')"
-  local out status=0
-  out="$("$JAVA" -cp "$JAR" dev.dynconfig.bench.startup.StartupBench "${args[@]}" "${EXTRA[@]}" 2>&1)" || status=$?
-  {
-    echo "### Start-up ($MODE run)"
-    echo
-    echo "$head"
-    echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo
-    echo "$out"
-  } > "$summary"
-  cat "$summary"
-  return $status
+  run_main_section startup "section 4: start-up with/without the agent" Start-up \
+    dev.dynconfig.bench.startup.StartupBench local
 }
 
 STATUS=0

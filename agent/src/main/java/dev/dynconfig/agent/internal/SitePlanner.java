@@ -167,16 +167,7 @@ final class SitePlanner {
                 new Site.ToggleSite(
                     id, type.getName(), m.getName(), descriptor, loader, flag, defaultValue));
     GuardedMethods.recordFlag(flag, site.display);
-    plans.put(
-        m.getInternalName() + descriptor,
-        new MethodPlan(
-            Kind.TOGGLE,
-            site.id,
-            m.isStatic(),
-            Type.getArgumentTypes(descriptor),
-            Type.getReturnType(descriptor),
-            call,
-            List.of()));
+    plans.put(m.getInternalName() + descriptor, plan(Kind.TOGGLE, site, m, call, List.of()));
   }
 
   private void planConfig(
@@ -201,16 +192,7 @@ final class SitePlanner {
             id ->
                 new Site.ConfigSite(
                     id, type.getName(), m.getName(), descriptor, loader, namespace, key));
-    plans.put(
-        m.getInternalName() + descriptor,
-        new MethodPlan(
-            Kind.CONFIG,
-            site.id,
-            m.isStatic(),
-            Type.getArgumentTypes(descriptor),
-            Type.getReturnType(descriptor),
-            null,
-            List.of()));
+    plans.put(m.getInternalName() + descriptor, plan(Kind.CONFIG, site, m, null, List.of()));
   }
 
   private void planVariants(
@@ -297,15 +279,7 @@ final class SitePlanner {
                       id, type.getName(), m.getName(), descriptor, loader, test, ids));
       GuardedMethods.recordTest(test, site.display);
       plans.put(
-          m.getInternalName() + descriptor,
-          new MethodPlan(
-              Kind.VARIANT,
-              site.id,
-              m.isStatic(),
-              Type.getArgumentTypes(descriptor),
-              Type.getReturnType(descriptor),
-              null,
-              List.copyOf(calls)));
+          m.getInternalName() + descriptor, plan(Kind.VARIANT, site, m, null, List.copyOf(calls)));
     }
   }
 
@@ -419,5 +393,19 @@ final class SitePlanner {
           where,
           reason);
     }
+  }
+
+  /** The plan for rewriting {@code m} as {@code site}: its shape, read from its descriptor. */
+  private static MethodPlan plan(
+      Kind kind, Site site, MethodDescription m, Call otherwise, List<Call> siblings) {
+    String descriptor = m.getDescriptor();
+    return new MethodPlan(
+        kind,
+        site.id,
+        m.isStatic(),
+        Type.getArgumentTypes(descriptor),
+        Type.getReturnType(descriptor),
+        otherwise,
+        siblings);
   }
 }
