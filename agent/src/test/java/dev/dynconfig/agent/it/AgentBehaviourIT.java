@@ -43,16 +43,10 @@ class AgentBehaviourIT {
     return args;
   }
 
-  private static String cp(String libs) throws Exception {
-    return ChildJvm.classpath(
-        Fixtures.testClasses(),
-        Fixtures.apiClasses(),
-        ChildJvm.classpath(Fixtures.libs(libs).toArray()));
-  }
-
   @Test
   void togglesVariantsAndConfig_followFileEdits() throws Exception {
-    try (ChildJvm app = ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", cp("current")))) {
+    try (ChildJvm app =
+        ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("current")))) {
       app.awaitOut(0, l -> l.startsWith("tick price=new timeout=1500 refused=42"), "live values");
       int mark = app.out.size();
       Fixtures.write(flags, Fixtures.document(2, false, 2500, 100, 0, 0));
@@ -71,7 +65,8 @@ class AgentBehaviourIT {
     Map<String, Integer> expected = expectedSteps();
     assertThat(expected.values()).as("sample users spread over variants").hasSizeGreaterThan(0);
     assertThat(new java.util.HashSet<>(expected.values())).hasSizeGreaterThan(1);
-    try (ChildJvm app = ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", cp("current")))) {
+    try (ChildJvm app =
+        ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("current")))) {
       app.awaitOut(0, l -> l.startsWith("tick"), "first tick");
       for (int i = 0; i < 5; i++) {
         String line = app.awaitOut(app.out.size(), l -> l.startsWith("tick"), "tick " + i);
@@ -83,7 +78,9 @@ class AgentBehaviourIT {
   @Test
   void appWithItsOwnOlderJacksonNettyAndSlf4j_keepsThem_andIsRewritten() throws Exception {
     try (ChildJvm app =
-        ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", cp("old"), "-Ditapp.libs=true"))) {
+        ChildJvm.start(
+            dir,
+            jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("old"), "-Ditapp.libs=true"))) {
       String libs = app.awaitOut(0, l -> l.startsWith("libs "), "library versions");
       assertThat(libs)
           .contains("jackson=2.12.")
@@ -97,7 +94,7 @@ class AgentBehaviourIT {
 
   @Test
   void appInChildFirstClassLoader_isRewritten_andReadsItsOwnMdc() throws Exception {
-    String childCp = cp("current");
+    String childCp = Fixtures.appClasspath("current");
     try (ChildJvm app =
         ChildJvm.start(
             dir,
@@ -116,7 +113,8 @@ class AgentBehaviourIT {
 
   @Test
   void refusedAnnotation_isLoggedOnce_andMethodKeepsWorking() throws Exception {
-    try (ChildJvm app = ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", cp("current")))) {
+    try (ChildJvm app =
+        ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("current")))) {
       app.awaitOut(0, l -> l.contains("refused=42"), "refused method result");
       app.awaitErr(
           l -> l.contains("@Toggle on com.acme.itapp.Checkout#refused() refused"), "refusal log");
@@ -127,7 +125,8 @@ class AgentBehaviourIT {
 
   @Test
   void corruptFlagFile_neverSurfacesInTheApp_andLastGoodVersionKeepsServing() throws Exception {
-    try (ChildJvm app = ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", cp("current")))) {
+    try (ChildJvm app =
+        ChildJvm.start(dir, jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("current")))) {
       app.awaitOut(0, l -> l.startsWith("tick price=new timeout=1500"), "live values");
       Fixtures.write(flags, "{ \"version\": 2, \"flags\": [ {\"key\": ");
       app.awaitErr(l -> l.startsWith("[dynconfig]") && l.contains("flags.json"), "rejection log");
@@ -147,7 +146,7 @@ class AgentBehaviourIT {
             dir,
             jvm(
                 "com.acme.itapp.FlagApp",
-                cp("current"),
+                Fixtures.appClasspath("current"),
                 "-Ddynconfig.test.faultInjection=evaluate"))) {
       String line = app.awaitOut(0, l -> l.startsWith("tick"), "tick");
       assertThat(line).startsWith("tick price=new timeout=1000 refused=42");
@@ -162,7 +161,7 @@ class AgentBehaviourIT {
     List<String> args = new ArrayList<>();
     args.add("-XX:+EnableDynamicAgentLoading");
     args.add("-cp");
-    args.add(cp("current"));
+    args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.FlagApp");
     args.add(String.valueOf(USERS));
     try (ChildJvm app = ChildJvm.start(dir, args)) {

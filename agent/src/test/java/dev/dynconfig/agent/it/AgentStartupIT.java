@@ -16,13 +16,6 @@ class AgentStartupIT {
     return "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + (args == null ? "" : "=" + args);
   }
 
-  private String appClasspath() throws Exception {
-    return ChildJvm.classpath(
-        Fixtures.testClasses(),
-        Fixtures.apiClasses(),
-        ChildJvm.classpath(Fixtures.libs("current").toArray()));
-  }
-
   @Test
   void duplicateJavaagent_isNoOp_andAppRuns() throws Exception {
     Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, true, 1500, 34, 33, 33));
@@ -33,7 +26,7 @@ class AgentStartupIT {
                 agent("file=flags.json"),
                 agent("file=other.json"),
                 "-cp",
-                appClasspath(),
+                Fixtures.appClasspath("current"),
                 "com.acme.itapp.ExitApp"))) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.err.stream().filter(l -> l.contains("already installed")))
@@ -50,7 +43,11 @@ class AgentStartupIT {
     try (ChildJvm jvm =
         ChildJvm.start(
             dir,
-            List.of(agent("file=flags.json"), "-cp", appClasspath(), "com.acme.itapp.ExitApp"))) {
+            List.of(
+                agent("file=flags.json"),
+                "-cp",
+                Fixtures.appClasspath("current"),
+                "com.acme.itapp.ExitApp"))) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.out).as(jvm.dump()).contains("main returns");
       assertThat(jvm.out.stream().filter(l -> l.startsWith("thread ")))
@@ -68,7 +65,7 @@ class AgentStartupIT {
                 agent("file=flags.json"),
                 "-Ddynconfig.test.faultInjection=install",
                 "-cp",
-                appClasspath(),
+                Fixtures.appClasspath("current"),
                 "com.acme.itapp.ExitApp"))) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.out).as(jvm.dump()).contains("price=new refused=42");
@@ -87,7 +84,7 @@ class AgentStartupIT {
                 agent("file=flags.json,bogus=1,pollingInterval=soon"),
                 "-Ddynconfig.fallback=sometimes",
                 "-cp",
-                appClasspath(),
+                Fixtures.appClasspath("current"),
                 "com.acme.itapp.ExitApp"))) {
       assertThat(jvm.awaitExit()).as(jvm.dump()).isZero();
       assertThat(jvm.err).anyMatch(l -> l.contains("unknown agent option 'bogus'"));
@@ -169,7 +166,7 @@ class AgentStartupIT {
     if (fault != null) {
       command.add("-Ddynconfig.test.faultInjection=" + fault);
     }
-    command.addAll(List.of("-cp", appClasspath(), "com.acme.itapp.EarlyApp"));
+    command.addAll(List.of("-cp", Fixtures.appClasspath("current"), "com.acme.itapp.EarlyApp"));
     command.addAll(List.of(appArgs));
     return ChildJvm.start(dir, command);
   }

@@ -26,6 +26,15 @@ final class Fixtures {
     return codeSource(DynamicContext.class);
   }
 
+  /**
+   * The class path of the test applications: their classes, the dynconfig api, and the logging jars
+   * of {@code libs} (see {@link #libs}), as an application ships them.
+   */
+  static String appClasspath(String libs) throws IOException {
+    return ChildJvm.classpath(
+        testClasses(), apiClasses(), ChildJvm.classpath(libs(libs).toArray()));
+  }
+
   /** Jars copied by maven-dependency-plugin into target/it-libs/{group}. */
   static List<Path> libs(String group) throws IOException {
     Path dir = Path.of(System.getProperty("dynconfig.it.libs", "target/it-libs")).resolve(group);

@@ -146,11 +146,7 @@ class HostAppFaultIT {
     args.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=file=flags.json");
     args.add("-Ddynconfig.test.faultInjection=" + fault);
     args.add("-cp");
-    args.add(
-        ChildJvm.classpath(
-            Fixtures.testClasses(),
-            Fixtures.apiClasses(),
-            ChildJvm.classpath(Fixtures.libs("current").toArray())));
+    args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.FaultApp");
     args.add("4");
     ChildJvm app = ChildJvm.start(dir, args);

@@ -145,11 +145,7 @@ class JmxAgentIT {
     args.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
     args.add("-Djava.rmi.server.hostname=127.0.0.1");
     args.add("-cp");
-    args.add(
-        ChildJvm.classpath(
-            Fixtures.testClasses(),
-            Fixtures.apiClasses(),
-            ChildJvm.classpath(Fixtures.libs("current").toArray())));
+    args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.CommandApp");
     return args;
   }

@@ -142,11 +142,7 @@ class NetworkAgentIT {
     args.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=" + agentOptions);
     args.add("-Ddynconfig.token=" + READ);
     args.add("-cp");
-    args.add(
-        ChildJvm.classpath(
-            Fixtures.testClasses(),
-            Fixtures.apiClasses(),
-            ChildJvm.classpath(Fixtures.libs("current").toArray())));
+    args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.CommandApp");
     return args;
   }
