@@ -39,14 +39,23 @@ abstract class CompiledFlag {
   final FlagCounters counters;
   final int shape;
 
+  /** What every result of this flag carries as {@link FlagEvaluation#metadata()}. */
+  final java.util.Map<String, Object> metadata;
+
   CompiledFlag(
-      String key, Object definition, Object definitionTree, FlagCounters counters, int shape) {
+      String key,
+      Object definition,
+      Object definitionTree,
+      FlagCounters counters,
+      int shape,
+      java.util.Map<String, Object> metadata) {
     // Interned: Snapshot's identity table matches a literal key (interned by the JVM) by identity.
     this.key = key.intern();
     this.definition = definition;
     this.definitionTree = definitionTree;
     this.counters = counters;
     this.shape = shape;
+    this.metadata = metadata;
   }
 
   /**
@@ -93,5 +102,10 @@ abstract class CompiledFlag {
 
   static FlagEvaluation error(Object callerDefault, ErrorCode code, String message) {
     return new FlagEvaluation(callerDefault, Reason.ERROR, null, code, message);
+  }
+
+  /** An error of this flag: the caller's default, with the flag's metadata. */
+  FlagEvaluation flagError(Object callerDefault, ErrorCode code, String message) {
+    return new FlagEvaluation(callerDefault, Reason.ERROR, null, code, message, metadata);
   }
 }

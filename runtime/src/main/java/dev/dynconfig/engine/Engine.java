@@ -485,7 +485,12 @@ public final class Engine implements SourceSink, EngineIntrospection {
         flags.put(
             f.key(),
             new FlagdCompiled(
-                f, doc.rawFlag(f.key()), doc.rule(f.key()), counters(f.key()), clock));
+                f,
+                doc.rawFlag(f.key()),
+                doc.rule(f.key()),
+                counters(f.key()),
+                clock,
+                doc.metadata()));
       }
       Map<String, CompiledTest> tests = new HashMap<>();
       for (AbTest t : doc.tests()) {
@@ -803,7 +808,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       CompiledFlag f = flags.get(e.getKey());
       String variant = f != null && f.definition instanceof FeatureFlag ff ? ff.variant() : null;
       overrideResults.put(
-          e.getKey(), new FlagEvaluation(e.getValue(), Reason.OVERRIDE, variant, null, null));
+          e.getKey(),
+          new FlagEvaluation(
+              e.getValue(),
+              Reason.OVERRIDE,
+              variant,
+              null,
+              null,
+              f == null ? Map.of() : f.metadata));
     }
     Map<String, Map<String, Object>> config = new HashMap<>();
     if (document != null) {
