@@ -10,9 +10,12 @@ import dev.dynconfig.Reason;
  * built in advance, so evaluation allocates nothing.
  */
 abstract class CompiledFlag {
-  static final FlagEvaluation NOT_FOUND_NULL = notFound(null);
-  static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE);
-  static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE);
+  static final FlagEvaluation NOT_FOUND_NULL = notFound(null, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_NULL_ERROR = notFound(null, Reason.ERROR);
+  static final FlagEvaluation NOT_FOUND_FALSE_ERROR = notFound(Boolean.FALSE, Reason.ERROR);
+  static final FlagEvaluation NOT_FOUND_TRUE_ERROR = notFound(Boolean.TRUE, Reason.ERROR);
 
   /**
    * Shapes the engine evaluates inline (see {@link Engine#evaluate}) without handing the context to
@@ -73,28 +76,32 @@ abstract class CompiledFlag {
    */
   abstract boolean contextFree();
 
-  private static FlagEvaluation notFound(Object value) {
+  private static FlagEvaluation notFound(Object value, Reason reason) {
     return new FlagEvaluation(
         value,
-        Reason.DEFAULT,
+        reason,
         null,
         ErrorCode.FLAG_NOT_FOUND,
         "no flag with this key in the current configuration");
   }
 
-  static FlagEvaluation notFound(String key, Object callerDefault) {
+  /**
+   * The caller's default for a key the snapshot does not define: reason DEFAULT, or ERROR (as the
+   * OpenFeature SDKs report it) while a flagd document is served.
+   */
+  static FlagEvaluation notFound(String key, Object callerDefault, boolean flagd) {
     if (callerDefault == null) {
-      return NOT_FOUND_NULL;
+      return flagd ? NOT_FOUND_NULL_ERROR : NOT_FOUND_NULL;
     }
     if (callerDefault == Boolean.FALSE) {
-      return NOT_FOUND_FALSE;
+      return flagd ? NOT_FOUND_FALSE_ERROR : NOT_FOUND_FALSE;
     }
     if (callerDefault == Boolean.TRUE) {
-      return NOT_FOUND_TRUE;
+      return flagd ? NOT_FOUND_TRUE_ERROR : NOT_FOUND_TRUE;
     }
     return new FlagEvaluation(
         callerDefault,
-        Reason.DEFAULT,
+        flagd ? Reason.ERROR : Reason.DEFAULT,
         null,
         ErrorCode.FLAG_NOT_FOUND,
         "no flag '" + key + "' in the current configuration");
