@@ -184,7 +184,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       Snapshot s, String key, EvaluationContext context, Object callerDefault) {
     try {
       if (key == null) {
-        return CompiledFlag.notFound("null", callerDefault);
+        return CompiledFlag.notFound("null", callerDefault, s.flagdDocument);
       }
       if (context == null) {
         context = EvaluationContext.empty();
@@ -194,7 +194,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       if (s.hasOverrides && (result = s.overrides.get(key)) != null) {
         // an override wins over everything, including an unknown key
       } else if (flag == null) {
-        return CompiledFlag.notFound(key, callerDefault);
+        return CompiledFlag.notFound(key, callerDefault, s.flagdDocument);
       } else {
         String env = context.environment();
         result = flag.evaluate(context, callerDefault, env != null ? env : environment, s);
@@ -485,7 +485,12 @@ public final class Engine implements SourceSink, EngineIntrospection {
         flags.put(
             f.key(),
             new FlagdCompiled(
-                f, doc.rawFlag(f.key()), doc.rule(f.key()), counters(f.key()), clock));
+                f,
+                doc.rawFlag(f.key()),
+                doc.rule(f.key()),
+                counters(f.key()),
+                clock,
+                doc.metadata()));
       }
       Map<String, CompiledTest> tests = new HashMap<>();
       for (AbTest t : doc.tests()) {
@@ -803,7 +808,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       CompiledFlag f = flags.get(e.getKey());
       String variant = f != null && f.definition instanceof FeatureFlag ff ? ff.variant() : null;
       overrideResults.put(
-          e.getKey(), new FlagEvaluation(e.getValue(), Reason.OVERRIDE, variant, null, null));
+          e.getKey(),
+          new FlagEvaluation(
+              e.getValue(),
+              Reason.OVERRIDE,
+              variant,
+              null,
+              null,
+              f == null ? Map.of() : f.metadata));
     }
     Map<String, Map<String, Object>> config = new HashMap<>();
     if (document != null) {
@@ -983,7 +995,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       FlagEvaluation result = s.hasOverrides ? s.overrides.get(flagKey) : null;
       if (result == null) {
         if (flag == null) {
-          result = CompiledFlag.notFound(flagKey, callerDefault);
+          result = CompiledFlag.notFound(flagKey, callerDefault, s.flagdDocument);
         } else if (flag.contextFree()) {
           result = flag.evaluate(EvaluationContext.empty(), callerDefault, environment, s);
         } else {

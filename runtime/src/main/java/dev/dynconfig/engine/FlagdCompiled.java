@@ -23,12 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FlagdCompiled extends CompiledFlag {
   private static final Logger LOG = LoggerFactory.getLogger(FlagdCompiled.class);
-  private static final FlagEvaluation DISABLED_NULL = disabled(null);
-  private static final FlagEvaluation DISABLED_FALSE = disabled(Boolean.FALSE);
-  private static final FlagEvaluation DISABLED_TRUE = disabled(Boolean.TRUE);
-  private static final FlagEvaluation NO_DEFAULT_NULL = noDefault(null);
-  private static final FlagEvaluation NO_DEFAULT_FALSE = noDefault(Boolean.FALSE);
-  private static final FlagEvaluation NO_DEFAULT_TRUE = noDefault(Boolean.TRUE);
 
   /** The results one variant can produce. */
   private record VariantResults(
@@ -41,10 +35,25 @@ final class FlagdCompiled extends CompiledFlag {
   private final Map<String, VariantResults> variants = new HashMap<>();
   private final VariantResults defaultVariant;
   private final FlagEvaluation typeMismatchFalse;
+  private final FlagEvaluation disabledNull;
+  private final FlagEvaluation disabledFalse;
+  private final FlagEvaluation disabledTrue;
+  private final FlagEvaluation noDefaultNull;
+  private final FlagEvaluation noDefaultFalse;
+  private final FlagEvaluation noDefaultTrue;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
-  FlagdCompiled(FlagdFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters, GENERAL);
+  /**
+   * @param flagSetMetadata the document's top-level {@code metadata}, merged under the flag's own
+   */
+  FlagdCompiled(
+      FlagdFlag f,
+      Object tree,
+      Rule rule,
+      FlagCounters counters,
+      Clock clock,
+      Map<String, Object> flagSetMetadata) {
+    super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;
@@ -55,12 +64,18 @@ final class FlagdCompiled extends CompiledFlag {
       variants.put(
           name,
           new VariantResults(
-              new FlagEvaluation(value, Reason.STATIC, name, null, null),
-              new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null),
-              new FlagEvaluation(value, Reason.DEFAULT, name, null, null)));
+              new FlagEvaluation(value, Reason.STATIC, name, null, null, metadata),
+              new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null, metadata),
+              new FlagEvaluation(value, Reason.DEFAULT, name, null, null, metadata)));
     }
     this.defaultVariant = f.defaultVariant() == null ? null : variants.get(f.defaultVariant());
     this.typeMismatchFalse = typeMismatch(Boolean.FALSE);
+    this.disabledNull = disabled(null);
+    this.disabledFalse = disabled(Boolean.FALSE);
+    this.disabledTrue = disabled(Boolean.TRUE);
+    this.noDefaultNull = noDefault(null);
+    this.noDefaultFalse = noDefault(Boolean.FALSE);
+    this.noDefaultTrue = noDefault(Boolean.TRUE);
   }
 
   @Override
@@ -73,10 +88,10 @@ final class FlagdCompiled extends CompiledFlag {
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot) {
     if (!enabled) {
       return callerDefault == null
-          ? DISABLED_NULL
+          ? disabledNull
           : callerDefault == Boolean.FALSE
-              ? DISABLED_FALSE
-              : callerDefault == Boolean.TRUE ? DISABLED_TRUE : disabled(callerDefault);
+              ? disabledFalse
+              : callerDefault == Boolean.TRUE ? disabledTrue : disabled(callerDefault);
     }
     if (callerDefault != null && VariantType.of(callerDefault) != type) {
       return callerDefault == Boolean.FALSE ? typeMismatchFalse : typeMismatch(callerDefault);
@@ -97,7 +112,7 @@ final class FlagdCompiled extends CompiledFlag {
             key,
             e);
       }
-      return CompiledFlag.error(callerDefault, ErrorCode.GENERAL, "targeting rule failed: " + e);
+      return flagError(callerDefault, ErrorCode.GENERAL, "targeting rule failed: " + e);
     } finally {
       data.release();
     }
@@ -111,7 +126,7 @@ final class FlagdCompiled extends CompiledFlag {
       // flagd matches boolean rule results against variants named "true"/"false".
       name = b ? "true" : "false";
     } else {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.GENERAL,
           "targeting of flag '"
@@ -122,7 +137,7 @@ final class FlagdCompiled extends CompiledFlag {
     }
     VariantResults chosen = variants.get(name);
     if (chosen == null) {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.GENERAL,
           "targeting of flag '"
@@ -134,21 +149,21 @@ final class FlagdCompiled extends CompiledFlag {
     return chosen.match();
   }
 
-  private static FlagEvaluation noDefaultResult(Object callerDefault) {
+  private FlagEvaluation noDefaultResult(Object callerDefault) {
     if (callerDefault == null) {
-      return NO_DEFAULT_NULL;
+      return noDefaultNull;
     }
     if (callerDefault == Boolean.FALSE) {
-      return NO_DEFAULT_FALSE;
+      return noDefaultFalse;
     }
     if (callerDefault == Boolean.TRUE) {
-      return NO_DEFAULT_TRUE;
+      return noDefaultTrue;
     }
     return noDefault(callerDefault);
   }
 
   private FlagEvaluation typeMismatch(Object callerDefault) {
-    return CompiledFlag.error(
+    return flagError(
         callerDefault,
         ErrorCode.TYPE_MISMATCH,
         "flag '"
@@ -159,11 +174,11 @@ final class FlagdCompiled extends CompiledFlag {
             + callerDefault.getClass().getSimpleName());
   }
 
-  private static FlagEvaluation disabled(Object callerDefault) {
-    return new FlagEvaluation(callerDefault, Reason.DISABLED, null, null, null);
+  private FlagEvaluation disabled(Object callerDefault) {
+    return new FlagEvaluation(callerDefault, Reason.DISABLED, null, null, null, metadata);
   }
 
-  private static FlagEvaluation noDefault(Object callerDefault) {
-    return new FlagEvaluation(callerDefault, Reason.DEFAULT, null, null, null);
+  private FlagEvaluation noDefault(Object callerDefault) {
+    return new FlagEvaluation(callerDefault, Reason.DEFAULT, null, null, null, metadata);
   }
 }

@@ -40,7 +40,7 @@ final class NativeFlag extends CompiledFlag {
   private final String attributeLiteral;
 
   NativeFlag(FeatureFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters, shapeOf(f, rule));
+    super(f.key(), f, tree, counters, shapeOf(f, rule), FlagMetadata.ofNative(f.metadata()));
     String[] equality = shape == ATTRIBUTE_EQUALS ? attributeEquality(f.targeting()) : null;
     // Interned: the context's attribute name is usually a literal, so it matches by identity.
     this.attributeName = equality == null ? null : equality[0].intern();
@@ -55,17 +55,20 @@ final class NativeFlag extends CompiledFlag {
     this.rolloutPrefix = rolloutThreshold > 0 ? Bucketing.prefix(key) : null;
     Boolean dv = f.defaultValue();
     String variant = f.variant();
-    this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null);
-    this.expiredResult = new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null);
-    this.targetingResult = new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null);
-    this.rolloutResult = new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null);
+    this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null, metadata);
+    this.expiredResult = new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null, metadata);
+    this.targetingResult =
+        new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null, metadata);
+    this.rolloutResult =
+        new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null, metadata);
     this.errorResult =
         new FlagEvaluation(
             dv,
             Reason.ERROR,
             variant,
             ErrorCode.GENERAL,
-            "the targeting rule failed at run time; serving the flag's default");
+            "the targeting rule failed at run time; serving the flag's default",
+            metadata);
   }
 
   @Override
@@ -166,7 +169,7 @@ final class NativeFlag extends CompiledFlag {
   FlagEvaluation evaluate(
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot) {
     if (callerDefault != null && !(callerDefault instanceof Boolean)) {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.TYPE_MISMATCH,
           "flag '"

@@ -103,7 +103,10 @@ class CliTest {
                 "--context",
                 "{\"userId\":\"u1\",\"userRole\":\"admin\",\"plan\":\"premium\"}"))
         .isZero();
-    assertThat(out()).isEqualTo("{\"value\":true,\"reason\":\"TARGETING\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":true,\"reason\":\"TARGETING\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
@@ -116,20 +119,28 @@ class CliTest {
         NOW,
         "--context",
         "{\"userId\":\"u1\",\"userRole\":\"viewer\",\"plan\":\"premium\"}");
-    assertThat(out()).isEqualTo("{\"value\":false,\"reason\":\"DEFAULT\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":false,\"reason\":\"DEFAULT\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
   void eval_afterExpiry_isExpired() {
     run("eval", example.toString(), "new-dashboard", "--now", "2028-01-01T00:00:00Z");
-    assertThat(out()).isEqualTo("{\"value\":false,\"reason\":\"EXPIRED\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":false,\"reason\":\"EXPIRED\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
   void eval_unknownFlag_servesDefault_withErrorCode() {
     run("eval", example.toString(), "nope", "--default", "\"blue\"");
     assertThat(out())
-        .isEqualTo("{\"value\":\"blue\",\"reason\":\"DEFAULT\",\"errorCode\":\"FLAG_NOT_FOUND\"}");
+        .isEqualTo(
+            "{\"value\":\"blue\",\"reason\":\"DEFAULT\",\"errorCode\":\"FLAG_NOT_FOUND\","
+                + "\"errorMessage\":\"no flag 'nope' in the current configuration\"}");
   }
 
   @Test
