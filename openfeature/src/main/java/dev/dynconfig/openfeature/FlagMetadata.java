@@ -21,7 +21,7 @@ final class FlagMetadata {
 
   /** The OpenFeature metadata of an evaluation of flag {@code key}. */
   ImmutableMetadata of(String key, FlagEvaluation evaluation) {
-    Map<String, Object> source = metadataOf(evaluation);
+    Map<String, Object> source = evaluation.metadata();
     if (source == null || source.isEmpty() || key == null) {
       return ImmutableMetadata.EMPTY;
     }
@@ -35,10 +35,6 @@ final class FlagMetadata {
 
   void clear() {
     byFlag.clear();
-  }
-
-  private static Map<String, Object> metadataOf(FlagEvaluation evaluation) {
-    return Map.of(); // the engine's FlagEvaluation.metadata() (issue 12, section 1)
   }
 
   static ImmutableMetadata convert(Map<String, Object> source) {

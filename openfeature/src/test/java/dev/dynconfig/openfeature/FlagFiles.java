@@ -27,12 +27,13 @@ final class FlagFiles {
 
   /**
    * A flagd document with one flag of every OpenFeature type, targeting on nested attributes, on
-   * the targeting key and on an instant, and a disabled flag.
+   * the targeting key and on an instant, a disabled flag, and flag-set and flag metadata.
    */
   static final String FLAGD =
       """
       {
         "$schema": "https://flagd.dev/schema/v0/flags.json",
+        "metadata": {"flagSetId": "shop", "version": 3, "owner": "platform"},
         "flags": {
           "new-checkout": {
             "state": "ENABLED",
@@ -43,6 +44,7 @@ final class FlagFiles {
             "state": "ENABLED",
             "variants": {"gold": "gold", "basic": "basic"},
             "defaultVariant": "basic",
+            "metadata": {"owner": "web", "ratio": 0.25, "beta": true, "big": 5000000000},
             "targeting": {"if": [{"==": [{"var": "account.plan"}, "premium"]}, "gold", null]}
           },
           "max-items": {

@@ -11,6 +11,7 @@ import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.Hook;
 import dev.openfeature.sdk.HookContext;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
@@ -194,6 +195,25 @@ class ProviderContractTest {
     assertThat(d.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
     assertThat(d.getReason()).isEqualTo(Reason.ERROR.name());
     assertThat(d.getErrorMessage()).contains("no-such-flag");
+  }
+
+  @Test
+  void flagMetadata_isTheFlagSetsMergedWithTheFlagsOwn_typed_onResultsAndErrors() {
+    ImmutableMetadata theme = client.getStringDetails("theme", "none").getFlagMetadata();
+    ImmutableMetadata mismatch = client.getIntegerDetails("theme", 0).getFlagMetadata();
+    ImmutableMetadata plain = client.getBooleanDetails("new-checkout", false).getFlagMetadata();
+
+    assertThat(theme.getString("flagSetId")).isEqualTo("shop");
+    assertThat(theme.getInteger("version")).isEqualTo(3);
+    assertThat(theme.getString("owner")).isEqualTo("web");
+    assertThat(theme.getDouble("ratio")).isEqualTo(0.25);
+    assertThat(theme.getBoolean("beta")).isTrue();
+    assertThat(theme.getLong("big")).isEqualTo(5_000_000_000L);
+    assertThat(mismatch.asUnmodifiableMap()).isEqualTo(theme.asUnmodifiableMap());
+    assertThat(plain.asUnmodifiableMap())
+        .isEqualTo(Map.of("flagSetId", "shop", "version", 3, "owner", "platform"));
+    assertThat(client.getBooleanDetails("no-such-flag", false).getFlagMetadata().isEmpty())
+        .isTrue();
   }
 
   @Test
