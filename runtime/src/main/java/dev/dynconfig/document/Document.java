@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A validated, immutable flag document (native or flagd), with its targeting rules already
- * compiled. Produced only by {@link DocumentParser}; every accessor returns unmodifiable values.
+ * compiled. Produced only by {@link DocumentParser}; every accessor returns unmodifiable values. A
+ * document read for serving ({@link DocumentParser#load}) may hold broken flagd flags: see {@link
+ * #brokenFlags()}.
  */
 public final class Document {
   /** The two document formats. */
@@ -32,6 +34,7 @@ public final class Document {
   private final Map<String, Rule> rules;
   private final Map<String, Object> rawFlags;
   private final Map<String, Object> rawTests;
+  private final Map<String, DocumentException.Problem> brokenFlags;
   private final Map<String, Object> raw;
 
   Document(
@@ -48,6 +51,7 @@ public final class Document {
       Map<String, Rule> rules,
       Map<String, Object> rawFlags,
       Map<String, Object> rawTests,
+      Map<String, DocumentException.Problem> brokenFlags,
       Map<String, Object> raw) {
     this.origin = origin;
     this.format = format;
@@ -62,6 +66,8 @@ public final class Document {
     this.rules = Map.copyOf(rules);
     this.rawFlags = Map.copyOf(rawFlags);
     this.rawTests = Map.copyOf(rawTests);
+    this.brokenFlags =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(brokenFlags));
     this.raw = raw;
   }
 
@@ -114,7 +120,17 @@ public final class Document {
     return metadata;
   }
 
-  /** The compiled targeting rule of a flag, or null when the flag has none. */
+  /**
+   * flagd flags whose targeting does not compile, by key, in document order, with the problem (JSON
+   * path, value, reason). Only {@link DocumentParser#load} keeps such flags (they are evaluated as
+   * {@code PARSE_ERROR}); {@link DocumentParser#parse} rejects the document instead, so there this
+   * is always empty.
+   */
+  public Map<String, DocumentException.Problem> brokenFlags() {
+    return brokenFlags;
+  }
+
+  /** The compiled targeting rule of a flag, or null when the flag has none (or it is broken). */
   public Rule rule(String flagKey) {
     return rules.get(flagKey);
   }
@@ -148,6 +164,7 @@ public final class Document {
         + (version >= 0 ? " version " + version : "")
         + ", "
         + plural(flagCount(), "flag")
+        + (brokenFlags.isEmpty() ? "" : " (" + brokenFlags.size() + " broken)")
         + ", "
         + plural(tests.size(), "test")
         + ", "

@@ -64,14 +64,21 @@ final class Validator {
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
   private final String origin;
+  private final boolean keepBrokenFlagdFlags;
+  private final Map<String, Problem> brokenFlags = new LinkedHashMap<>();
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, Rule> rules = new HashMap<>();
   private final Map<String, Object> rawFlags = new HashMap<>();
   private final Map<String, Object> rawTests = new HashMap<>();
   private Map<String, Object> evaluators = Map.of();
 
-  Validator(String origin) {
+  /**
+   * @param keepBrokenFlagdFlags whether a flagd flag whose targeting does not compile is kept as
+   *     broken ({@link Document#brokenFlags()}) rather than reported as a problem
+   */
+  Validator(String origin, boolean keepBrokenFlagdFlags) {
     this.origin = origin;
+    this.keepBrokenFlagdFlags = keepBrokenFlagdFlags;
   }
 
   Document validate(Map<String, Object> root) throws DocumentException {
@@ -132,6 +139,7 @@ final class Validator {
         rules,
         rawFlags,
         rawTests,
+        brokenFlags,
         root);
   }
 
@@ -266,10 +274,14 @@ final class Validator {
     }
     Map<String, Object> m = cast(raw);
     // Compile every evaluator on its own as well, so a broken one is reported even when unused.
+    // When broken flags are kept, a broken evaluator breaks only the flags that use it.
     for (Map.Entry<String, Object> e : m.entrySet()) {
       String path = field("$evaluators", e.getKey());
       if (e.getKey().isEmpty()) {
         problem(path, e.getKey(), "must not be empty");
+        continue;
+      }
+      if (keepBrokenFlagdFlags) {
         continue;
       }
       try {
@@ -397,9 +409,17 @@ final class Validator {
       targeting = null;
     }
     if (targeting != null) {
-      compile(key, targeting, field(path, "targeting"));
+      if (keepBrokenFlagdFlags) {
+        Problem broken = compileOrExplain(key, targeting, field(path, "targeting"));
+        if (broken != null) {
+          brokenFlags.put(key, broken);
+        }
+      } else {
+        compile(key, targeting, field(path, "targeting"));
+      }
     }
     if (problems.size() != before) {
+      brokenFlags.remove(key);
       return null;
     }
     rawFlags.put(key, m);
@@ -644,12 +664,21 @@ final class Validator {
   }
 
   private void compile(String key, Object rule, String path) {
+    Problem p = compileOrExplain(key, rule, path);
+    if (p != null) {
+      problems.add(p);
+    }
+  }
+
+  /** Compiles a flag's rule into {@link #rules}; on failure returns why instead. */
+  private Problem compileOrExplain(String key, Object rule, String path) {
     try {
       rules.put(key, RuleCompiler.compile(rule, evaluators, path));
+      return null;
     } catch (RuleException e) {
-      problems.add(new Problem(e.path(), Json.render(e.value()), e.reason()));
+      return new Problem(e.path(), Json.render(e.value()), e.reason());
     } catch (RuntimeException e) {
-      problem(path, rule, "could not be compiled: " + e);
+      return new Problem(path, Json.render(rule), "could not be compiled: " + e);
     }
   }
 

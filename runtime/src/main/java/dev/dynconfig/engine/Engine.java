@@ -436,7 +436,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
   public OfferResult offer(byte[] content, long version, String origin) {
     Document doc;
     try {
-      doc = DocumentParser.parse(content, origin);
+      doc = DocumentParser.load(content, origin);
     } catch (DocumentException e) {
       return reject(e.getMessage());
     } catch (RuntimeException e) {
@@ -490,7 +490,8 @@ public final class Engine implements SourceSink, EngineIntrospection {
                 doc.rule(f.key()),
                 counters(f.key()),
                 clock,
-                doc.metadata()));
+                doc.metadata(),
+                doc.brokenFlags().get(f.key())));
       }
       Map<String, CompiledTest> tests = new HashMap<>();
       for (AbTest t : doc.tests()) {
@@ -503,6 +504,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       rebuild(sourceLabel(doc.origin()));
       updateState(s -> withSync(s, effective));
       LOG.info("Applied {} (serving version {})", doc, effective);
+      for (Map.Entry<String, DocumentException.Problem> e : doc.brokenFlags().entrySet()) {
+        LOG.warn(
+            "{}: flag '{}' is broken and serves the caller's default (error PARSE_ERROR) until"
+                + " the file is fixed; every other flag works. {}",
+            doc.origin(),
+            e.getKey(),
+            e.getValue());
+      }
       firstDocument.countDown();
       return OfferResult.APPLIED;
     } finally {

@@ -4,6 +4,7 @@ import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Reason;
+import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.document.FlagdFlag.VariantType;
 import dev.dynconfig.document.Json;
@@ -16,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A flagd flag with flagd's semantics: DISABLED serves the caller's default; no targeting serves
- * the default variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls
- * back to the default variant (DEFAULT), an unknown name is an error (GENERAL); without a default
- * variant the caller's default is served.
+ * A flagd flag with flagd's semantics: DISABLED serves the caller's default; a flag whose targeting
+ * does not compile serves the caller's default as PARSE_ERROR; no targeting serves the default
+ * variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls back to the
+ * default variant (DEFAULT), an unknown name is an error (GENERAL); without a default variant the
+ * caller's default is served.
  */
 final class FlagdCompiled extends CompiledFlag {
   private static final Logger LOG = LoggerFactory.getLogger(FlagdCompiled.class);
@@ -41,10 +43,19 @@ final class FlagdCompiled extends CompiledFlag {
   private final FlagEvaluation noDefaultNull;
   private final FlagEvaluation noDefaultFalse;
   private final FlagEvaluation noDefaultTrue;
+
+  /** Why the targeting does not compile, for PARSE_ERROR results; null when it is fine. */
+  private final String brokenMessage;
+
+  private final FlagEvaluation brokenNull;
+  private final FlagEvaluation brokenFalse;
+  private final FlagEvaluation brokenTrue;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
   /**
    * @param flagSetMetadata the document's top-level {@code metadata}, merged under the flag's own
+   * @param broken why the flag's targeting does not compile (its JSON path and the problem), or
+   *     null when it compiled into {@code rule}
    */
   FlagdCompiled(
       FlagdFlag f,
@@ -52,7 +63,8 @@ final class FlagdCompiled extends CompiledFlag {
       Rule rule,
       FlagCounters counters,
       Clock clock,
-      Map<String, Object> flagSetMetadata) {
+      Map<String, Object> flagSetMetadata,
+      DocumentException.Problem broken) {
     super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
     this.enabled = f.enabled();
     this.type = f.type();
@@ -76,6 +88,17 @@ final class FlagdCompiled extends CompiledFlag {
     this.noDefaultNull = noDefault(null);
     this.noDefaultFalse = noDefault(Boolean.FALSE);
     this.noDefaultTrue = noDefault(Boolean.TRUE);
+    this.brokenMessage =
+        broken == null
+            ? null
+            : "the targeting of flag '"
+                + key
+                + "' does not compile ("
+                + broken
+                + "); serving the caller's default until the flag file is fixed";
+    this.brokenNull = broken == null ? null : brokenResult(null);
+    this.brokenFalse = broken == null ? null : brokenResult(Boolean.FALSE);
+    this.brokenTrue = broken == null ? null : brokenResult(Boolean.TRUE);
   }
 
   @Override
@@ -92,6 +115,13 @@ final class FlagdCompiled extends CompiledFlag {
           : callerDefault == Boolean.FALSE
               ? disabledFalse
               : callerDefault == Boolean.TRUE ? disabledTrue : disabled(callerDefault);
+    }
+    if (brokenMessage != null) {
+      return callerDefault == null
+          ? brokenNull
+          : callerDefault == Boolean.FALSE
+              ? brokenFalse
+              : callerDefault == Boolean.TRUE ? brokenTrue : brokenResult(callerDefault);
     }
     if (callerDefault != null && VariantType.of(callerDefault) != type) {
       return callerDefault == Boolean.FALSE ? typeMismatchFalse : typeMismatch(callerDefault);
@@ -172,6 +202,10 @@ final class FlagdCompiled extends CompiledFlag {
             + type.label()
             + " variants but the caller's default is "
             + callerDefault.getClass().getSimpleName());
+  }
+
+  private FlagEvaluation brokenResult(Object callerDefault) {
+    return flagError(callerDefault, ErrorCode.PARSE_ERROR, brokenMessage);
   }
 
   private FlagEvaluation disabled(Object callerDefault) {
