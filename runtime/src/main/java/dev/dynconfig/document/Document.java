@@ -1,6 +1,7 @@
 package dev.dynconfig.document;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.rules.Rule;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class Document {
   private final Map<String, Object> rawTests;
   private final Map<String, DocumentException.Problem> brokenFlags;
   private final Map<String, Object> raw;
+  private final BucketingVersion bucketing;
 
   Document(
       String origin,
@@ -52,6 +54,7 @@ public final class Document {
       Map<String, Object> rawFlags,
       Map<String, Object> rawTests,
       Map<String, DocumentException.Problem> brokenFlags,
+      BucketingVersion bucketing,
       Map<String, Object> raw) {
     this.origin = origin;
     this.format = format;
@@ -68,6 +71,7 @@ public final class Document {
     this.rawTests = Map.copyOf(rawTests);
     this.brokenFlags =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(brokenFlags));
+    this.bucketing = bucketing;
     this.raw = raw;
   }
 
@@ -108,6 +112,14 @@ public final class Document {
   /** Runtime configuration: namespace → key → JSON value. */
   public Map<String, Map<String, Object>> config() {
     return config;
+  }
+
+  /**
+   * The document's top-level {@code "bucketing"} ({@code "v1"} or {@code "v2"}), or null when it
+   * does not choose (the engine's option applies).
+   */
+  public BucketingVersion bucketing() {
+    return bucketing;
   }
 
   /** flagd's {@code $evaluators} (name → rule); empty when none. */

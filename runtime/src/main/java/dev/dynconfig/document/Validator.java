@@ -1,6 +1,7 @@
 package dev.dynconfig.document;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.document.DocumentException.Problem;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class Validator {
   static final Set<String> NATIVE_ROOT_FIELDS =
-      Set.of("version", "roles", "flags", "tests", "config", "metadata");
+      Set.of("version", "roles", "flags", "tests", "config", "metadata", "bucketing");
   static final Set<String> FLAG_FIELDS =
       Set.of(
           "key",
@@ -92,6 +93,17 @@ final class Validator {
         version = version(root.get("version"));
       }
     }
+    BucketingVersion bucketing = null;
+    if (root.get("bucketing") != null) {
+      bucketing = BucketingVersion.parse(root.get("bucketing") instanceof String b ? b : null);
+      if (bucketing == null) {
+        problem(
+            "bucketing",
+            root.get("bucketing"),
+            "must be \"v1\" (the flagd Java in-process provider's legacy bucketing) or \"v2\""
+                + " (flagd's fractional, the default)");
+      }
+    }
     Map<String, Object> metadata = Map.of();
     if (root.containsKey("metadata")) {
       metadata = metadata(root.get("metadata"), "metadata");
@@ -140,6 +152,7 @@ final class Validator {
         rawFlags,
         rawTests,
         brokenFlags,
+        bucketing,
         root);
   }
 

@@ -34,6 +34,7 @@ final class FlagdCompiled extends CompiledFlag {
   private final VariantType type;
   private final Rule rule;
   private final Clock clock;
+  private final int bucketingVersion;
   private final Map<String, VariantResults> variants = new HashMap<>();
   private final VariantResults defaultVariant;
   private final FlagEvaluation typeMismatchFalse;
@@ -56,6 +57,8 @@ final class FlagdCompiled extends CompiledFlag {
    * @param flagSetMetadata the document's top-level {@code metadata}, merged under the flag's own
    * @param broken why the flag's targeting does not compile (its JSON path and the problem), or
    *     null when it compiled into {@code rule}
+   * @param bucketingVersion what the rule's {@code fractional} uses ({@code Bucketing.V1}/{@code
+   *     V2})
    */
   FlagdCompiled(
       FlagdFlag f,
@@ -64,12 +67,14 @@ final class FlagdCompiled extends CompiledFlag {
       FlagCounters counters,
       Clock clock,
       Map<String, Object> flagSetMetadata,
-      DocumentException.Problem broken) {
+      DocumentException.Problem broken,
+      int bucketingVersion) {
     super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;
     this.clock = clock;
+    this.bucketingVersion = bucketingVersion;
     for (Map.Entry<String, Object> e : f.variants().entrySet()) {
       String name = e.getKey();
       Object value = e.getValue();
@@ -132,7 +137,7 @@ final class FlagdCompiled extends CompiledFlag {
           : noDefaultResult(callerDefault);
     }
     Object result;
-    ContextData data = ContextData.bind(context, key, environment, clock);
+    ContextData data = ContextData.bind(context, key, environment, clock, bucketingVersion);
     try {
       result = rule.evaluate(data);
     } catch (RuntimeException e) {
