@@ -4,6 +4,7 @@ import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Reason;
+import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.document.FlagdFlag.VariantType;
 import dev.dynconfig.document.Json;
@@ -16,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A flagd flag with flagd's semantics: DISABLED serves the caller's default; no targeting serves
- * the default variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls
- * back to the default variant (DEFAULT), an unknown name is an error (GENERAL); without a default
- * variant the caller's default is served.
+ * A flagd flag with flagd's semantics: DISABLED serves the caller's default; a flag whose targeting
+ * does not compile serves the caller's default as PARSE_ERROR; no targeting serves the default
+ * variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls back to the
+ * default variant (DEFAULT), an unknown name is an error (GENERAL); without a default variant the
+ * caller's default is served.
  */
 final class FlagdCompiled extends CompiledFlag {
   private static final Logger LOG = LoggerFactory.getLogger(FlagdCompiled.class);
@@ -32,6 +34,7 @@ final class FlagdCompiled extends CompiledFlag {
   private final VariantType type;
   private final Rule rule;
   private final Clock clock;
+  private final int bucketingVersion;
   private final Map<String, VariantResults> variants = new HashMap<>();
   private final VariantResults defaultVariant;
   private final FlagEvaluation typeMismatchFalse;
@@ -41,10 +44,21 @@ final class FlagdCompiled extends CompiledFlag {
   private final FlagEvaluation noDefaultNull;
   private final FlagEvaluation noDefaultFalse;
   private final FlagEvaluation noDefaultTrue;
+
+  /** Why the targeting does not compile, for PARSE_ERROR results; null when it is fine. */
+  private final String brokenMessage;
+
+  private final FlagEvaluation brokenNull;
+  private final FlagEvaluation brokenFalse;
+  private final FlagEvaluation brokenTrue;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
   /**
    * @param flagSetMetadata the document's top-level {@code metadata}, merged under the flag's own
+   * @param broken why the flag's targeting does not compile (its JSON path and the problem), or
+   *     null when it compiled into {@code rule}
+   * @param bucketingVersion what the rule's {@code fractional} uses ({@code Bucketing.V1}/{@code
+   *     V2})
    */
   FlagdCompiled(
       FlagdFlag f,
@@ -52,12 +66,15 @@ final class FlagdCompiled extends CompiledFlag {
       Rule rule,
       FlagCounters counters,
       Clock clock,
-      Map<String, Object> flagSetMetadata) {
+      Map<String, Object> flagSetMetadata,
+      DocumentException.Problem broken,
+      int bucketingVersion) {
     super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;
     this.clock = clock;
+    this.bucketingVersion = bucketingVersion;
     for (Map.Entry<String, Object> e : f.variants().entrySet()) {
       String name = e.getKey();
       Object value = e.getValue();
@@ -76,6 +93,17 @@ final class FlagdCompiled extends CompiledFlag {
     this.noDefaultNull = noDefault(null);
     this.noDefaultFalse = noDefault(Boolean.FALSE);
     this.noDefaultTrue = noDefault(Boolean.TRUE);
+    this.brokenMessage =
+        broken == null
+            ? null
+            : "the targeting of flag '"
+                + key
+                + "' does not compile ("
+                + broken
+                + "); serving the caller's default until the flag file is fixed";
+    this.brokenNull = broken == null ? null : brokenResult(null);
+    this.brokenFalse = broken == null ? null : brokenResult(Boolean.FALSE);
+    this.brokenTrue = broken == null ? null : brokenResult(Boolean.TRUE);
   }
 
   @Override
@@ -93,6 +121,13 @@ final class FlagdCompiled extends CompiledFlag {
               ? disabledFalse
               : callerDefault == Boolean.TRUE ? disabledTrue : disabled(callerDefault);
     }
+    if (brokenMessage != null) {
+      return callerDefault == null
+          ? brokenNull
+          : callerDefault == Boolean.FALSE
+              ? brokenFalse
+              : callerDefault == Boolean.TRUE ? brokenTrue : brokenResult(callerDefault);
+    }
     if (callerDefault != null && VariantType.of(callerDefault) != type) {
       return callerDefault == Boolean.FALSE ? typeMismatchFalse : typeMismatch(callerDefault);
     }
@@ -102,7 +137,7 @@ final class FlagdCompiled extends CompiledFlag {
           : noDefaultResult(callerDefault);
     }
     Object result;
-    ContextData data = ContextData.bind(context, key, environment, clock);
+    ContextData data = ContextData.bind(context, key, environment, clock, bucketingVersion);
     try {
       result = rule.evaluate(data);
     } catch (RuntimeException e) {
@@ -172,6 +207,10 @@ final class FlagdCompiled extends CompiledFlag {
             + type.label()
             + " variants but the caller's default is "
             + callerDefault.getClass().getSimpleName());
+  }
+
+  private FlagEvaluation brokenResult(Object callerDefault) {
+    return flagError(callerDefault, ErrorCode.PARSE_ERROR, brokenMessage);
   }
 
   private FlagEvaluation disabled(Object callerDefault) {

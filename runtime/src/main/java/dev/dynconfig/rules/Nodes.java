@@ -787,7 +787,9 @@ final class Nodes {
    * flagd's fractional (v2): {@code bucket = (h × totalWeight) >>> 32} over integer weights
    * (default 1, negative ones count as 0), where h hashes the first argument when it evaluates to a
    * string, else flagKey + targetingKey. Returns the chosen variant; bad input and a total weight
-   * of 0 abort the rule (flagd: null).
+   * of 0 abort the rule (flagd: null). With {@link RuleData#bucketingVersion()} 1 the same hash is
+   * bucketed as the flagd Java in-process provider's legacy algorithm did ({@link
+   * Bucketing#legacyBucket} against running float shares).
    */
   static final class Fractional extends Node {
     static final long MAX_TOTAL = Integer.MAX_VALUE;
@@ -797,6 +799,7 @@ final class Nodes {
     final Node[] weights; // null entry: weight 1
     final boolean malformed;
     final long[] cumulative; // precomputed when every weight is constant and valid
+    final float[] legacyCumulative; // the same, as version 1's running float shares
     final long total;
 
     Fractional(Node bucketBy, Node[] variants, Node[] weights, boolean malformed) {
@@ -824,6 +827,16 @@ final class Nodes {
       this.malformed = bad;
       this.cumulative = bad ? null : cum;
       this.total = sum;
+      float[] legacy = null;
+      if (cumulative != null) {
+        legacy = new float[weights.length];
+        float share = 0;
+        for (int i = 0; i < weights.length; i++) {
+          share += Bucketing.legacyPercentage(cum[i] - (i == 0 ? 0 : cum[i - 1]), sum);
+          legacy[i] = share;
+        }
+      }
+      this.legacyCumulative = legacy;
     }
 
     private static boolean allConstant(Node[] nodes) {
@@ -862,9 +875,19 @@ final class Nodes {
         throw Abort.INSTANCE;
       }
       long h = hash(scope, root, budget);
+      boolean legacy = root.bucketingVersion() == Bucketing.V1;
       if (cumulative != null) {
         if (total == 0) {
           throw Abort.INSTANCE; // flagd: no weight at all yields null (the default variant)
+        }
+        if (legacy) {
+          float bucket = Bucketing.legacyBucket(h);
+          for (int i = 0; i < legacyCumulative.length; i++) {
+            if (bucket < legacyCumulative[i]) {
+              return variant(i, scope, root, budget);
+            }
+          }
+          throw Abort.INSTANCE; // the Java provider found no bucket either (bucket 100)
         }
         long bucket = (h * total) >>> 32;
         for (int i = 0; i < cumulative.length; i++) {
@@ -887,6 +910,19 @@ final class Nodes {
         throw Abort.INSTANCE;
       }
       if (sum == 0) {
+        throw Abort.INSTANCE;
+      }
+      if (legacy) {
+        float bucket = Bucketing.legacyBucket(h);
+        float share = 0;
+        for (int i = 0; i < weights.length; i++) {
+          share +=
+              Bucketing.legacyPercentage(
+                  weights[i] == null ? 1 : weight(weights[i].eval(scope, root, budget)), sum);
+          if (bucket < share) {
+            return variant(i, scope, root, budget);
+          }
+        }
         throw Abort.INSTANCE;
       }
       long bucket = (h * sum) >>> 32;
