@@ -6,9 +6,9 @@ import java.util.Arrays;
 
 /**
  * {@code Main-Class} of {@code dynconfig.jar}: {@code java -jar dynconfig.jar serve ...} starts the
- * config server, {@code hash-token} prints a {@code users.json} entry for it, every other command ({@code validate}, {@code eval}, {@code assign}) goes to the
- * CLI. Both are looked up reflectively so this jar builds and runs even while one of them is
- * missing, and says so clearly.
+ * config server, {@code hash-token} prints a {@code users.json} entry for it, every other command
+ * ({@code validate}, {@code eval}, {@code assign}) goes to the CLI. Both are looked up reflectively
+ * so this jar builds and runs even while one of them is missing, and says so clearly.
  */
 public final class Launcher {
   private static final String SERVER = "dev.dynconfig.server.ServerMain";
