@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,18 +26,43 @@ import java.nio.charset.StandardCharsets;
 final class AuthGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("dynconfig.principal");
   static final AttributeKey<Source> SOURCE = AttributeKey.valueOf("dynconfig.source");
+  static final AttributeKey<Sessions.Session> SESSION = AttributeKey.valueOf("dynconfig.session");
 
   private final Principals principals;
+  private final Sessions sessions;
   private boolean discarding;
 
-  AuthGate(Principals principals) {
+  AuthGate(Principals principals, Sessions sessions) {
     this.principals = principals;
+    this.sessions = sessions;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
-      Principal p = principals.fromAuthorization(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+      ctx.channel().attr(PRINCIPAL).set(null);
+      ctx.channel().attr(SESSION).set(null);
+      if (ConsoleHandler.isPublic(req.method(), req.uri())) {
+        discarding = false;
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+      Principal p;
+      Source source = Source.API;
+      if (authorization != null) {
+        p = principals.fromAuthorization(authorization);
+      } else {
+        Sessions.Session session = sessions.find(req.headers().get(HttpHeaderNames.COOKIE));
+        p = session == null ? null : session.principal();
+        source = Source.CONSOLE;
+        String problem = session == null ? null : sessionProblem(req, session);
+        if (problem != null) {
+          refuse(ctx, msg, HttpResponseStatus.FORBIDDEN, problem);
+          return;
+        }
+        ctx.channel().attr(SESSION).set(session);
+      }
       if (p == null) {
         refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, null);
         return;
@@ -58,12 +84,39 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
       }
       discarding = false;
       ctx.channel().attr(PRINCIPAL).set(p);
-      ctx.channel().attr(SOURCE).set(Source.API);
+      ctx.channel().attr(SOURCE).set(source);
     } else if (discarding && msg instanceof HttpContent) {
       ReferenceCountUtil.release(msg);
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A cookie comes with every request the browser makes to this origin, so a write must also prove
+   * it comes from the console's own page (the CSRF token it got at sign-in), and a WebSocket
+   * upgrade must come from this origin.
+   */
+  private static String sessionProblem(HttpRequest req, Sessions.Session session) {
+    HttpMethod m = req.method();
+    boolean safe = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
+    if (!safe && !session.csrfMatches(req.headers().get(ConsoleHandler.CSRF_HEADER))) {
+      return "missing or wrong "
+          + ConsoleHandler.CSRF_HEADER
+          + " header: a signed-in console sends the CSRF token of its session with every write";
+    }
+    if (req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+      String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+      String host = req.headers().get(HttpHeaderNames.HOST);
+      if (origin == null
+          || host == null
+          || !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+        return "a WebSocket with a session cookie must come from this server's own page (Origin "
+            + origin
+            + ")";
+      }
+    }
+    return null;
   }
 
   private void refuse(

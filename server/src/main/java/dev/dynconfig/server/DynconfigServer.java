@@ -52,6 +52,7 @@ public final class DynconfigServer implements AutoCloseable {
 
   private final Builder cfg;
   private final Principals principals;
+  private final Sessions sessions;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private FlagStore store;
   private SslContext ssl;
@@ -62,6 +63,7 @@ public final class DynconfigServer implements AutoCloseable {
   private DynconfigServer(Builder b) {
     this.cfg = b;
     this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
+    this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
   }
 
   public static Builder builder() {
@@ -133,8 +135,9 @@ public final class DynconfigServer implements AutoCloseable {
                       long idle = cfg.pingInterval.toMillis();
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-                      p.addLast("auth", new AuthGate(principals));
+                      p.addLast("auth", new AuthGate(principals, sessions));
                       p.addLast("aggregate", new HttpObjectAggregator(cfg.maxBodyBytes));
+                      p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
                   });
@@ -287,6 +290,7 @@ public final class DynconfigServer implements AutoCloseable {
     private String usersOrigin = "users.json";
     private int historySize = 1000;
     private Clock clock = Clock.systemUTC();
+    private Duration sessionTimeout = Duration.ofHours(8);
 
     private Builder() {}
 
@@ -332,6 +336,15 @@ public final class DynconfigServer implements AutoCloseable {
     /** How many of the newest changes the history keeps (default 1,000). */
     public Builder historySize(int changes) {
       this.historySize = changes;
+      return this;
+    }
+
+    /** How long a console session lasts after sign-in (default 8 h). */
+    public Builder sessionTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the session timeout must be positive, got " + timeout);
+      }
+      this.sessionTimeout = timeout;
       return this;
     }
 

@@ -21,7 +21,7 @@ public final class ServerMain {
           + "             [--users users.json] [--read-token R] [--admin-token A]\n"
           + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
-          + "             [--history-size 1000]\n"
+          + "             [--history-size 1000] [--session-minutes 480]\n"
           + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN, the users\n"
           + "  file (path or JSON) as DYNCONFIG_USERS; print a users.json entry with 'hash-token'";
 
@@ -101,6 +101,7 @@ public final class ServerMain {
         case "--admin-token" -> admin = value;
         case "--users" -> users = value;
         case "--history-size" -> b.historySize(intArg(name, value));
+        case "--session-minutes" -> b.sessionTimeout(Duration.ofMinutes(intArg(name, value)));
         case "--tls-cert" -> cert = Path.of(value);
         case "--tls-key" -> key = Path.of(value);
         case "--max-body-bytes" -> b.maxBodyBytes(intArg(name, value));

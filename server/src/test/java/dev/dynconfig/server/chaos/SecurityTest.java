@@ -62,6 +62,9 @@ class SecurityTest {
       for (String path : PATHS) {
         for (String method : METHODS) {
           for (String cred : credentials) {
+            if (path.equals("/") && (method.equals("GET") || method.equals("HEAD"))) {
+              continue; // the console's redirect: public, see SessionApiTest
+            }
             assertUnauthorized(s.port(), method, path, cred);
             checked++;
           }
