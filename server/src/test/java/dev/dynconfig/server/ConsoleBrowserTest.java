@@ -153,7 +153,6 @@ class ConsoleBrowserTest {
       assertThat(driver.findElement(By.id("principal")).getText()).isEqualTo("ed");
       assertThat(row("old-banner").findElement(By.cssSelector("td.expired")).getText())
           .contains("expired");
-      Browser.screenshot(driver, "console-flags");
 
       row("checkout").findElement(By.cssSelector("button.toggle")).click();
       awaitStatus("Saved");
@@ -164,6 +163,9 @@ class ConsoleBrowserTest {
       wait.until(
           d -> row("checkout").findElement(By.cssSelector("button.toggle")).getText().equals("on"));
       assertThat(flag("checkout").path("defaultValue").asBoolean()).isTrue();
+      wait.until(
+          d -> row("checkout").findElement(By.cssSelector("td.changed")).getText().contains("ed"));
+      Browser.screenshot(driver, "console-flags");
 
       driver.findElement(By.id("flag-filter")).sendKeys("pric");
       wait.until(d -> d.findElements(By.cssSelector("#flags tbody tr")).size() == 1);
@@ -323,6 +325,46 @@ class ConsoleBrowserTest {
       alert = false;
     }
     assertThat(alert).as("no script ran").isFalse();
+  }
+
+  @Test
+  void abTestAllocation_mustSumTo100BeforeSending_andConfigValuesAreEditedAsJson()
+      throws Exception {
+    signIn(EDITOR_TOKEN);
+    driver.findElement(By.cssSelector(".nav a[data-page='tests']")).click();
+    wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#tests tr[data-key='checkout-experiment'] button.edit")))
+        .click();
+    WebElement control =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("alloc-control")));
+    control.clear();
+    control.sendKeys("60");
+    WebElement save = driver.findElement(By.cssSelector("dialog .actions button.primary"));
+    assertThat(driver.findElement(By.id("allocation-sum")).getText())
+        .contains("110")
+        .contains("must add up to 100");
+    assertThat(save.isEnabled()).isFalse();
+    WebElement express = driver.findElement(By.name("alloc-express"));
+    express.clear();
+    express.sendKeys("40");
+    wait.until(ExpectedConditions.elementToBeClickable(save)).click();
+    awaitStatus("Saved");
+    JsonNode doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
+    assertThat(doc.path("tests").get(0).path("allocation").path("control").asInt()).isEqualTo(60);
+
+    driver.findElement(By.cssSelector(".nav a[data-page='config']")).click();
+    wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("tr[data-key='ui/theme'] button.edit")))
+        .click();
+    WebElement value = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("value")));
+    value.clear();
+    value.sendKeys("\"light\"");
+    driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
+    awaitStatus("Saved");
+    doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
+    assertThat(doc.path("config").path("ui").path("theme").asText()).isEqualTo("light");
   }
 
   @Test

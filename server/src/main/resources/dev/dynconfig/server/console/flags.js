@@ -120,6 +120,8 @@ function flagdTable(state, flags) {
 }
 
 export function tableOf(head, rows, id) {
+  // Each cell carries its column name, so a phone-width screen can show rows as labelled cards.
+  for (const r of rows) [...r.children].forEach((td, i) => head[i] && td.setAttribute('data-label', head[i]));
   return h(
     'table',
     { class: 'grid', id },

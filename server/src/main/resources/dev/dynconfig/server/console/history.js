@@ -44,7 +44,7 @@ function changeCard(state, c) {
       {},
       h('strong', {}, c.action),
       h('span', { class: 'muted' }, ` · version ${c.version} · `, when(c.at), ' · '),
-      h('span', { class: 'who' }, c.principal),
+      h('span', { class: 'principal-name' }, c.principal),
       h('span', { class: `badge ${c.source}` }, c.source),
       revert,
     ),
