@@ -156,32 +156,6 @@ class TlsIntegrationTest {
     }
   }
 
-  static int adminPutOverTls(DynconfigServer server) throws Exception {
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(certPem)) {
-      trust.setCertificateEntry(
-          "server",
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    tmf.init(trust);
-    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    var client = java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
-    return client
-        .send(
-            java.net.http.HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + server.port() + "/v1/admin/flags/tls"))
-                .header("Authorization", "Bearer " + ADMIN)
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"defaultValue\": true}"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString())
-        .statusCode();
-  }
-
   @Test
   void consoleSignIn_overTls_setsASecureCookie(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("flags.json");
@@ -219,5 +193,31 @@ class TlsIntegrationTest {
           .contains("HTTPOnly")
           .contains("SameSite=Strict");
     }
+  }
+
+  static int adminPutOverTls(DynconfigServer server) throws Exception {
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(certPem)) {
+      trust.setCertificateEntry(
+          "server",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    var client = java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
+    return client
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + server.port() + "/v1/admin/flags/tls"))
+                .header("Authorization", "Bearer " + ADMIN)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"defaultValue\": true}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 }
