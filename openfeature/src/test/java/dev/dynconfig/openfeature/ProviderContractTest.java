@@ -217,6 +217,18 @@ class ProviderContractTest {
   }
 
   @Test
+  void aFlagWhoseTargetingDoesNotCompile_isParseError_andTheOthersServe() {
+    FlagEvaluationDetails<Boolean> broken = client.getBooleanDetails("broken", true);
+
+    assertThat(broken.getValue()).isTrue();
+    assertThat(broken.getErrorCode()).isEqualTo(ErrorCode.PARSE_ERROR);
+    assertThat(broken.getReason()).isEqualTo(Reason.ERROR.name());
+    assertThat(broken.getErrorMessage()).contains("no-such-operator");
+    assertThat(broken.getFlagMetadata().getString("flagSetId")).isEqualTo("shop");
+    assertThat(client.getBooleanValue("new-checkout", false)).isTrue();
+  }
+
+  @Test
   void hooks_runBeforeAfterAndFinally_andErrorHooksOnErrors() {
     List<String> calls = new CopyOnWriteArrayList<>();
     Hook<Object> recording =
