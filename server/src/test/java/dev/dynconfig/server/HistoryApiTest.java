@@ -236,6 +236,40 @@ class HistoryApiTest {
   }
 
   @Test
+  void concurrentEditsOfOneFlag_fromTheSameVersion_exactlyOneWins() throws Exception {
+    start(ServerFixture.builder(file()));
+    long seen = server.version();
+    int n = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < n; i++) {
+        String body = "{\"defaultValue\": true, \"name\": \"writer " + i + "\"}";
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return sendIfMatch(
+                          server, "PUT", "/v1/admin/flags/checkout", EDITOR_TOKEN, seen, body)
+                      .statusCode();
+                }));
+      }
+      go.countDown();
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (var f : results) {
+        statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(statuses).containsOnly(200, 409);
+      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(1);
+      assertThat(server.version()).isEqualTo(seen + 1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void history_survivesARestart_andKeepsOnlyTheNewestChanges() throws Exception {
     Path f = file();
     start(ServerFixture.builder(f).historySize(3));
