@@ -78,6 +78,11 @@ class HistoryApiTest {
     assertThat(send(server, "PUT", "/v1/admin/%64ocument", EDITOR_TOKEN, DOC).statusCode())
         .as("a percent-encoded path is checked as the router decodes it")
         .isEqualTo(403);
+    assertThat(ServerFixture.rawStatus(server, "PUT", "/v1/admin/flags/%zz", EDITOR_TOKEN))
+        .as("malformed percent-encoding")
+        .isEqualTo(400);
+    assertThat(ServerFixture.rawStatus(server, "PUT", "/v1/admin/flags/%zz", READER_TOKEN))
+        .isEqualTo(403);
     assertThat(send(server, "PUT", "/v1/admin/document", ADMIN_TOKEN, DOC).statusCode())
         .isEqualTo(200);
     assertThat(send(server, "POST", "/v1/admin/history/1/revert", READER_TOKEN, null).statusCode())
