@@ -226,6 +226,28 @@ class ServerHttpTest {
   }
 
   @Test
+  void flagdWriteWithABrokenRule_gets400_evenThoughLoadedFlagdFilesDegradePerFlag()
+      throws Exception {
+    start(FLAGD);
+    long v0 = server.version();
+    byte[] before = Files.readAllBytes(dir.resolve("flags.json"));
+    HttpResponse<String> r =
+        send(
+            server,
+            "PUT",
+            "/v1/admin/flags/broken",
+            ADMIN,
+            "{\"state\": \"ENABLED\", \"variants\": {\"on\": true, \"off\": false},"
+                + " \"defaultVariant\": \"on\", \"targeting\": {\"invalid\": [1]}}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode problem = M.readTree(r.body()).path("problems").get(0);
+    assertThat(problem.path("path").asText()).isEqualTo("flags.broken.targeting");
+    assertThat(problem.path("reason").asText()).isEqualTo("is not a known operator");
+    assertThat(server.version()).isEqualTo(v0);
+    assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
+  }
+
+  @Test
   void restartedServer_neverHandsOutALowerVersion_evenWhenTheFileWasPutBack() throws Exception {
     start(NATIVE);
     send(server, "PUT", "/v1/admin/flags/a", ADMIN, "{\"defaultValue\": true}");
