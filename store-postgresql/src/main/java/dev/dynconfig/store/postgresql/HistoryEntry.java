@@ -1,0 +1,23 @@
+package dev.dynconfig.store.postgresql;
+
+import java.time.Instant;
+
+/**
+ * One accepted write as the history table holds it.
+ *
+ * @param version the version the write produced
+ * @param principal who wrote it
+ * @param source where from ({@code admin-api}, {@code import}, …)
+ * @param change the change in words
+ * @param at when it was committed (database clock)
+ * @param before the document before, or null for the first version
+ * @param after the document after
+ */
+public record HistoryEntry(
+    long version,
+    String principal,
+    String source,
+    String change,
+    Instant at,
+    byte[] before,
+    byte[] after) {}
