@@ -17,7 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Checks the bearer token on the request head, before any body is buffered: an unauthenticated peer
  * gets {@code 401}, an empty body and a closed connection, and cannot make the server aggregate
- * anything. {@code /v1/admin/**} needs the admin token; everything else the read (or admin) token.
+ * anything. {@code /v1/admin/**} needs the admin token; {@code /v1/health} (for load balancers)
+ * none; everything else the read (or admin) token.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Tokens.Role> ROLE = AttributeKey.valueOf("dynconfig.role");
@@ -34,6 +35,12 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest req) {
       Tokens.Role role = tokens.roleOf(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       String path = req.uri();
+      if (path.equals("/v1/health") || path.startsWith("/v1/health?")) {
+        discarding = false;
+        ctx.channel().attr(ROLE).set(Tokens.Role.NONE);
+        ctx.fireChannelRead(msg);
+        return;
+      }
       boolean admin = path.startsWith("/v1/admin/") || path.equals("/v1/admin");
       boolean ok = admin ? role == Tokens.Role.ADMIN : role != Tokens.Role.NONE;
       if (!ok) {

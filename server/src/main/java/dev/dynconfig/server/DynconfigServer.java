@@ -159,6 +159,16 @@ public final class DynconfigServer implements AutoCloseable {
     return store.current().version();
   }
 
+  /** The kind of store, as {@code /v1/health} reports it: {@code file} or {@code postgresql}. */
+  public String storeKind() {
+    return "file";
+  }
+
+  /** Whether the store can take writes now ({@code /v1/health} answers 503 when not). */
+  public boolean storeAvailable() {
+    return true;
+  }
+
   /** Number of open {@code /v1/stream} connections. */
   public int streamConnections() {
     return streams.size();
