@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * SHA-256 of its bytes. It exists so that a file put back to an older content while the server was
  * down (git checkout) still gets a version above every one already published.
  */
-final class FlagStore implements AutoCloseable {
+final class FlagStore implements ServedStore {
   private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
   private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
   static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -102,8 +102,24 @@ final class FlagStore implements AutoCloseable {
     return store;
   }
 
-  Snapshot current() {
+  @Override
+  public Snapshot current() {
     return current;
+  }
+
+  @Override
+  public String kind() {
+    return "file";
+  }
+
+  @Override
+  public boolean available() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return file.toString();
   }
 
   Path file() {
@@ -114,7 +130,8 @@ final class FlagStore implements AutoCloseable {
    * Applies {@code edit} on the writer thread. Completes with the new snapshot, or exceptionally
    * with {@link AdminException} / {@link DocumentException} (nothing changed then).
    */
-  CompletableFuture<Snapshot> submit(String who, String what, Edit edit) {
+  @Override
+  public CompletableFuture<Snapshot> submit(String who, String what, Edit edit) {
     CompletableFuture<Snapshot> result = new CompletableFuture<>();
     try {
       writer.execute(

@@ -1,5 +1,12 @@
 package dev.dynconfig.store.postgresql;
 
+import dev.dynconfig.server.store.DocumentChange;
+import dev.dynconfig.server.store.DocumentStore;
+import dev.dynconfig.server.store.HistoryEntry;
+import dev.dynconfig.server.store.StoreUnavailableException;
+import dev.dynconfig.server.store.StoredDocument;
+import dev.dynconfig.server.store.VersionConflictException;
+import dev.dynconfig.server.store.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #current()}), {@link #available()} is false, writes fail with {@link
  * StoreUnavailableException}, and the listener reconnects on its own.
  */
-public final class PostgresStore implements AutoCloseable {
+public final class PostgresStore implements DocumentStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
 
   /** The notification channel; the payload is the new version. */
@@ -133,12 +140,19 @@ public final class PostgresStore implements AutoCloseable {
     return store;
   }
 
+  @Override
+  public String kind() {
+    return "postgresql";
+  }
+
   /** The newest version this server has seen; kept while the database is down. */
+  @Override
   public StoredDocument current() {
     return current;
   }
 
   /** False while the database cannot be reached (writes fail, reads serve {@link #current()}). */
+  @Override
   public boolean available() {
     return available && !closed;
   }
@@ -159,6 +173,7 @@ public final class PostgresStore implements AutoCloseable {
    * may not have been committed if the connection broke during the commit), {@link
    * VersionConflictException}, or whatever the change threw (nothing changed).
    */
+  @Override
   public CompletableFuture<StoredDocument> submit(WriteRequest request) {
     CompletableFuture<StoredDocument> result = new CompletableFuture<>();
     try {
@@ -178,6 +193,7 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /** The newest {@code limit} history entries, newest first. */
+  @Override
   public CompletableFuture<List<HistoryEntry>> history(int limit) {
     return CompletableFuture.supplyAsync(
         () -> {
@@ -487,6 +503,11 @@ public final class PostgresStore implements AutoCloseable {
         log.warn("Publishing version {} failed", d.version(), e);
       }
     }
+  }
+
+  @Override
+  public String toString() {
+    return location + " (document '" + document + "')";
   }
 
   /** Stops listening and writing; closes both connections. Idempotent. */

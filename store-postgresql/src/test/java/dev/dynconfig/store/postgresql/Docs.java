@@ -3,6 +3,8 @@ package dev.dynconfig.store.postgresql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.document.DocumentParser;
+import dev.dynconfig.server.store.DocumentChange;
+import dev.dynconfig.server.store.StoredDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

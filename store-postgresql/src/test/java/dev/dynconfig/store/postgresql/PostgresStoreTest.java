@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.server.store.DocumentChange;
+import dev.dynconfig.server.store.HistoryEntry;
+import dev.dynconfig.server.store.StoreUnavailableException;
+import dev.dynconfig.server.store.StoredDocument;
+import dev.dynconfig.server.store.VersionConflictException;
+import dev.dynconfig.server.store.WriteRequest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

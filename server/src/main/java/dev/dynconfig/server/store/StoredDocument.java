@@ -1,4 +1,4 @@
-package dev.dynconfig.store.postgresql;
+package dev.dynconfig.server.store;
 
 /**
  * One version of a document as the database holds it: the exact bytes served to clients.

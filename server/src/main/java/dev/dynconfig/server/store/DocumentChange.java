@@ -1,4 +1,4 @@
-package dev.dynconfig.store.postgresql;
+package dev.dynconfig.server.store;
 
 /**
  * What a write does to the document, run inside the write's transaction while the document's row is

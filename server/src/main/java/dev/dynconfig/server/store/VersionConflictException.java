@@ -1,4 +1,4 @@
-package dev.dynconfig.store.postgresql;
+package dev.dynconfig.server.store;
 
 /** An {@code If-Match} write whose expected version is no longer the current one. */
 public final class VersionConflictException extends Exception {

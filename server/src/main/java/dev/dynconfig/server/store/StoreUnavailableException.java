@@ -1,4 +1,4 @@
-package dev.dynconfig.store.postgresql;
+package dev.dynconfig.server.store;
 
 /**
  * The database could not be reached, or the connection broke before the write was known to be

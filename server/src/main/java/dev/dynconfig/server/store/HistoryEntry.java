@@ -1,4 +1,4 @@
-package dev.dynconfig.store.postgresql;
+package dev.dynconfig.server.store;
 
 import java.time.Instant;
 
