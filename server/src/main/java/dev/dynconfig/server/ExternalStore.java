@@ -9,7 +9,9 @@ import dev.dynconfig.server.store.DocumentStoreProvider;
 import dev.dynconfig.server.store.StoreUnavailableException;
 import dev.dynconfig.server.store.StoredDocument;
 import dev.dynconfig.server.store.VersionConflictException;
+import dev.dynconfig.server.store.WriteContext;
 import dev.dynconfig.server.store.WriteRequest;
+import java.time.Clock;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,13 +35,21 @@ final class ExternalStore implements ServedStore {
   private final String origin;
   private final DocumentValidator validator;
   private final Consumer<Snapshot> publisher;
+  private final Clock clock;
+  private final StoreHistory history = new StoreHistory(this::store);
   private DocumentStore store;
   private volatile Snapshot current;
 
-  private ExternalStore(String origin, DocumentValidator validator, Consumer<Snapshot> publisher) {
+  private ExternalStore(
+      String origin, DocumentValidator validator, Consumer<Snapshot> publisher, Clock clock) {
     this.origin = origin;
     this.validator = validator;
     this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  private DocumentStore store() {
+    return store;
   }
 
   /**
@@ -47,10 +57,11 @@ final class ExternalStore implements ServedStore {
    *
    * @throws IllegalArgumentException when no provider accepts the URL or it is malformed
    */
-  static ExternalStore open(String url, DocumentValidator validator, Consumer<Snapshot> publisher)
+  static ExternalStore open(
+      String url, DocumentValidator validator, Consumer<Snapshot> publisher, Clock clock)
       throws Exception {
     DocumentStoreProvider provider = providerFor(url);
-    ExternalStore s = new ExternalStore("store", validator, publisher);
+    ExternalStore s = new ExternalStore("store", validator, publisher, clock);
     s.store = provider.open(url, s::initial, s::arrived);
     s.arrived(s.store.current());
     return s;
@@ -70,7 +81,8 @@ final class ExternalStore implements ServedStore {
   }
 
   /** Version 1 of a new store: the empty native document. */
-  private byte[] initial(StoredDocument none, long version) throws DocumentException {
+  private byte[] initial(StoredDocument none, long version, WriteContext tx)
+      throws DocumentException {
     ObjectNode empty = JsonNodeFactory.instance.objectNode();
     empty.putArray("flags");
     empty.putArray("tests");
@@ -134,27 +146,68 @@ final class ExternalStore implements ServedStore {
   }
 
   @Override
-  public CompletableFuture<Snapshot> submit(String who, String what, FlagStore.Edit edit) {
-    return write(WriteRequest.of(who, "admin-api", what, change(edit)), who, what);
+  public CompletableFuture<Snapshot> submit(
+      Author author, String what, Precondition precondition, FlagStore.Edit edit) {
+    return write(
+        WriteRequest.of(
+            author.principal(),
+            author.source().wireName(),
+            what,
+            change(author, what, precondition, edit)),
+        author.auditName(),
+        what);
+  }
+
+  @Override
+  public ChangeHistory history() {
+    return history;
   }
 
   /**
    * Stores {@code document} as a whole, under its own version if that is above the store's ({@code
    * import}), else under the next one.
    */
-  CompletableFuture<Snapshot> importDocument(String who, ObjectNode document, long version) {
+  CompletableFuture<Snapshot> importDocument(Author author, ObjectNode document, long version) {
     FlagStore.Edit replace = (root, flagd) -> document.deepCopy();
     return write(
-        WriteRequest.of(who, "import", "import", change(replace)).atLeast(version), who, "import");
+        WriteRequest.of(
+                author.principal(),
+                author.source().wireName(),
+                "import",
+                change(author, "import", null, replace))
+            .atLeast(version),
+        author.auditName(),
+        "import");
   }
 
-  private DocumentChange change(FlagStore.Edit edit) {
-    return (cur, next) -> {
-      ObjectNode tree = FlagStore.parseObject(cur.bytes(), origin);
-      ObjectNode edited = edit.apply(tree, DocumentShapes.isFlagd(tree));
+  /**
+   * The edit as it runs inside the store's transaction: the {@code If-Match} check against the
+   * changes committed after the caller's version (read in the same transaction), the edit on the
+   * locked document, the engine's validation, and the history entry with the items changed.
+   */
+  private DocumentChange change(
+      Author author, String what, Precondition precondition, FlagStore.Edit edit) {
+    return (cur, next, tx) -> {
+      if (precondition != null) {
+        precondition.check(cur.version(), new TransactionHistory(tx, precondition.version()));
+      }
+      ObjectNode before = FlagStore.parseObject(cur.bytes(), origin);
+      ObjectNode edited = edit.apply(before.deepCopy(), DocumentShapes.isFlagd(before));
       boolean flagd = DocumentShapes.isFlagd(edited);
-      byte[] bytes = FlagStore.serialize(DocumentShapes.stampVersion(edited, flagd, next));
+      ObjectNode stamped = DocumentShapes.stampVersion(edited, flagd, next);
+      byte[] bytes = FlagStore.serialize(stamped);
       validator.validate(bytes, origin);
+      Change change =
+          new Change(
+              next,
+              next,
+              cur.version(),
+              clock.instant(),
+              author.principal(),
+              author.source(),
+              what,
+              DocumentDiff.between(before, stamped));
+      tx.describe(change.toJson().toString());
       return bytes;
     };
   }

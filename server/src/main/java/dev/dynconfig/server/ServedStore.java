@@ -12,10 +12,15 @@ interface ServedStore extends AutoCloseable {
   Snapshot current();
 
   /**
-   * Applies {@code edit} to the current document. Completes with the new snapshot, or exceptionally
-   * with {@link AdminException} / {@code DocumentException} (nothing changed).
+   * Applies {@code edit} to the current document, refusing it (409) when {@code precondition} (if
+   * any) finds a conflicting change. Completes with the new snapshot, or exceptionally with {@link
+   * AdminException} / {@code DocumentException} (nothing changed).
    */
-  CompletableFuture<Snapshot> submit(String who, String what, FlagStore.Edit edit);
+  CompletableFuture<Snapshot> submit(
+      Author author, String what, Precondition precondition, FlagStore.Edit edit);
+
+  /** The accepted changes, newest first, as the console and {@code /v1/admin/history} show them. */
+  ChangeHistory history();
 
   /** {@code file} or the shared store's kind ({@code postgresql}), for {@code /v1/health}. */
   String kind();

@@ -56,7 +56,8 @@ public final class StoreTransfer {
       throw new IllegalArgumentException("unknown command '" + command + "'");
     }
     ExternalStore.providerFor(url); // a wrong URL is a usage error, before any connection
-    try (ExternalStore store = ExternalStore.open(url, DocumentValidator.ENGINE, s -> {})) {
+    try (ExternalStore store =
+        ExternalStore.open(url, DocumentValidator.ENGINE, s -> {}, java.time.Clock.systemUTC())) {
       if (command.equals("import")) {
         return importFile(store, file);
       }
@@ -86,7 +87,12 @@ public final class StoreTransfer {
     long version = DocumentShapes.readVersion(tree, DocumentShapes.isFlagd(tree));
     long before = store.current().version();
     Snapshot s =
-        store.importDocument("cli:" + System.getProperty("user.name"), tree, version).get();
+        store
+            .importDocument(
+                new Author(System.getProperty("user.name"), Source.API, "import " + file),
+                tree,
+                version)
+            .get();
     System.out.println(
         "Imported "
             + file

@@ -30,8 +30,11 @@ public interface DocumentStore extends AutoCloseable {
    */
   CompletableFuture<StoredDocument> submit(WriteRequest request);
 
-  /** The newest {@code limit} accepted writes, newest first. */
-  CompletableFuture<List<HistoryEntry>> history(int limit);
+  /** At most {@code limit} accepted writes below {@code beforeVersion}, newest first. */
+  CompletableFuture<List<HistoryEntry>> history(int limit, long beforeVersion);
+
+  /** Every version above this one is in the history (the oldest kept entry's version - 1). */
+  CompletableFuture<Long> historyCoveredFrom();
 
   /** Stops listening and releases connections. Idempotent. */
   @Override

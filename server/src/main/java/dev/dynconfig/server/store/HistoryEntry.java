@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param source where from ({@code admin-api}, {@code import}, …)
  * @param change the change in words
  * @param at when it was committed (database clock)
- * @param before the document before, or null for the first version
- * @param after the document after
+ * @param before the document before, or null for the first version (or read without documents)
+ * @param after the document after (null when read without documents, e.g. by {@link
+ *     WriteContext#historyAfter})
  */
 public record HistoryEntry(
     long version,

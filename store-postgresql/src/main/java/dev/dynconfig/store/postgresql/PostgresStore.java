@@ -6,6 +6,7 @@ import dev.dynconfig.server.store.HistoryEntry;
 import dev.dynconfig.server.store.StoreUnavailableException;
 import dev.dynconfig.server.store.StoredDocument;
 import dev.dynconfig.server.store.VersionConflictException;
+import dev.dynconfig.server.store.WriteContext;
 import dev.dynconfig.server.store.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -192,18 +193,44 @@ public final class PostgresStore implements DocumentStore {
     return result;
   }
 
-  /** The newest {@code limit} history entries, newest first. */
   @Override
-  public CompletableFuture<List<HistoryEntry>> history(int limit) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return withWriteConnection(c -> readHistory(c, limit));
-          } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        },
-        writer);
+  public CompletableFuture<List<HistoryEntry>> history(int limit, long beforeVersion) {
+    return onWriter(c -> readHistory(c, limit, beforeVersion, Long.MIN_VALUE, true));
+  }
+
+  @Override
+  public CompletableFuture<Long> historyCoveredFrom() {
+    return onWriter(this::coveredFrom);
+  }
+
+  private <T> CompletableFuture<T> onWriter(ConnectionWork<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      writer.execute(
+          () -> {
+            try {
+              result.complete(withWriteConnection(work));
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(
+          new StoreUnavailableException("the store is shutting down", rejected));
+    }
+    return result;
+  }
+
+  private long coveredFrom(Connection c) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT coalesce(min(version), 1) - 1 FROM dynconfig_history WHERE document = ?")) {
+      s.setString(1, document);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   private StoredDocument prepare(DocumentChange initial) throws Exception {
@@ -216,7 +243,7 @@ public final class PostgresStore implements DocumentStore {
     try {
       StoredDocument cur = lockRow(c);
       if (cur == null) {
-        byte[] bytes = initial.apply(null, 1);
+        byte[] bytes = initial.apply(null, 1, new Context(c, "created"));
         try (PreparedStatement ins =
             c.prepareStatement(
                 "INSERT INTO dynconfig_document (name, version, content) VALUES (?, 1, ?)"
@@ -262,7 +289,8 @@ public final class PostgresStore implements DocumentStore {
           throw new VersionConflictException(req.ifMatch(), cur.version());
         }
         long next = Math.max(cur.version() + 1, req.minVersion());
-        byte[] after = req.change().apply(cur, next);
+        Context context = new Context(c, req.description());
+        byte[] after = req.change().apply(cur, next, context);
         try (PreparedStatement up =
             c.prepareStatement(
                 "UPDATE dynconfig_document SET version = ?, content = ?, updated_at = now()"
@@ -273,7 +301,7 @@ public final class PostgresStore implements DocumentStore {
           up.executeUpdate();
         }
         insertHistory(
-            c, next, req.principal(), req.source(), req.description(), cur.bytes(), after);
+            c, next, req.principal(), req.source(), context.description, cur.bytes(), after);
         try (PreparedStatement trim =
             c.prepareStatement(
                 "DELETE FROM dynconfig_history WHERE document = ? AND version <= ?")) {
@@ -359,14 +387,19 @@ public final class PostgresStore implements DocumentStore {
     }
   }
 
-  private List<HistoryEntry> readHistory(Connection c, int limit) throws SQLException {
+  private List<HistoryEntry> readHistory(
+      Connection c, int limit, long below, long above, boolean documents) throws SQLException {
     List<HistoryEntry> out = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT version, principal, source, change, at, before, after FROM dynconfig_history"
-                + " WHERE document = ? ORDER BY version DESC LIMIT ?")) {
+            "SELECT version, principal, source, change, at, "
+                + (documents ? "before, after" : "NULL, NULL")
+                + " FROM dynconfig_history WHERE document = ? AND version < ? AND version > ?"
+                + " ORDER BY version DESC LIMIT ?")) {
       s.setString(1, document);
-      s.setInt(2, limit);
+      s.setLong(2, below);
+      s.setLong(3, above);
+      s.setInt(4, limit);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           String before = rs.getString(6);
@@ -378,11 +411,37 @@ public final class PostgresStore implements DocumentStore {
                   rs.getString(4),
                   rs.getTimestamp(5).toInstant(),
                   before == null ? null : bytes(before),
-                  bytes(rs.getString(7))));
+                  rs.getString(7) == null ? null : bytes(rs.getString(7))));
         }
       }
     }
     return out;
+  }
+
+  /** The history as the write's own transaction sees it. */
+  private final class Context implements WriteContext {
+    private final Connection connection;
+    private String description;
+
+    Context(Connection connection, String description) {
+      this.connection = connection;
+      this.description = description;
+    }
+
+    @Override
+    public List<HistoryEntry> historyAfter(long version) throws SQLException {
+      return readHistory(connection, Integer.MAX_VALUE, Long.MAX_VALUE, version, false);
+    }
+
+    @Override
+    public long historyCoveredFrom() throws SQLException {
+      return coveredFrom(connection);
+    }
+
+    @Override
+    public void describe(String change) {
+      this.description = Objects.requireNonNull(change, "change");
+    }
   }
 
   private interface ConnectionWork<T> {

@@ -16,12 +16,12 @@ final class Docs {
 
   /** The empty document as version {@code v}. */
   static DocumentChange empty() {
-    return (cur, next) -> stamp(MAPPER.createObjectNode(), next);
+    return (cur, next, tx) -> stamp(MAPPER.createObjectNode(), next);
   }
 
   /** Sets {@code t.key = value} on the current document. */
   static DocumentChange put(String key, String value) {
-    return (cur, next) -> {
+    return (cur, next, tx) -> {
       ObjectNode root = cur == null ? MAPPER.createObjectNode() : tree(cur.bytes());
       root.with("config").with("t").put(key, value);
       return stamp(root, next);

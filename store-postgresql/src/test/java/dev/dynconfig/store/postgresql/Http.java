@@ -35,6 +35,20 @@ final class Http {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A write with {@code If-Match: "version"}. */
+  static HttpResponse<String> sendIfMatch(
+      int port, String method, String path, long version, String body)
+      throws IOException, InterruptedException {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + ADMIN)
+            .header("If-Match", "\"" + version + "\"")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** {@code PUT /v1/admin/config/t/key}; returns the response. */
   static HttpResponse<String> putConfig(int port, String key, String value)
       throws IOException, InterruptedException {

@@ -180,10 +180,10 @@ class PostgresStoreTest {
   void invalidDocument_isRolledBack_andTheVersionStays() throws Exception {
     String url = db.newDatabase();
     Server a = open(url);
-    DocumentChange broken = (cur, next) -> "{\"version\": 2, \"flags\": 7}".getBytes();
+    DocumentChange broken = (cur, next, tx) -> "{\"version\": 2, \"flags\": 7}".getBytes();
     DocumentChange validated =
-        (cur, next) -> {
-          byte[] b = broken.apply(cur, next);
+        (cur, next, tx) -> {
+          byte[] b = broken.apply(cur, next, tx);
           dev.dynconfig.document.DocumentParser.parse(b, "edit");
           return b;
         };
@@ -209,7 +209,7 @@ class PostgresStoreTest {
     for (int i = 0; i < PostgresStore.HISTORY_KEPT + 5; i++) {
       last = a.store().submit(WriteRequest.of("a", "test", "w" + i, Docs.put("k", "" + i))).join();
     }
-    List<HistoryEntry> h = a.store().history(2000).join();
+    List<HistoryEntry> h = a.store().history(2000, Long.MAX_VALUE).join();
     assertThat(h).hasSize(PostgresStore.HISTORY_KEPT);
     assertThat(h.get(0).version()).isEqualTo(last.version());
     assertThat(h.get(0).principal()).isEqualTo("a");

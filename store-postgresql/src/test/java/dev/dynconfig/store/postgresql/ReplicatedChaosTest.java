@@ -254,7 +254,7 @@ class ReplicatedChaosTest {
     try (Connection c = db.connect(url);
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT change, version FROM dynconfig_history WHERE source = 'admin-api'");
+                "SELECT change::json->>'action', version FROM dynconfig_history WHERE source = 'api'");
         ResultSet rs = s.executeQuery()) {
       Map<String, List<Long>> byChange = new LinkedHashMap<>();
       while (rs.next()) {

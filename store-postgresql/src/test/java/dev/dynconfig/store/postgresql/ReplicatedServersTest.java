@@ -177,7 +177,7 @@ class ReplicatedServersTest {
         ResultSet rs =
             st.executeQuery(
                 "SELECT count(*), count(DISTINCT version), min(version), max(version)"
-                    + " FROM dynconfig_history WHERE source = 'admin-api'")) {
+                    + " FROM dynconfig_history WHERE source = 'api'")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(writers * each);
       assertThat(rs.getLong(2)).isEqualTo(writers * each);
@@ -218,6 +218,55 @@ class ReplicatedServersTest {
     assertThat(v3).isEqualTo(v2 + 1);
     await("b's client gets the write made on a", () -> client.currentVersion() == v3);
     assertThat(Http.send(b.port(), "GET", "/v1/health", null, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void historyIfMatchAndRevert_areTheSameOnEveryServer() throws Exception {
+    String url = db.newDatabase();
+    DynconfigServer a = server(url);
+    DynconfigServer b = server(url);
+    long seen = a.version();
+    long v2 =
+        versionOf(
+            Http.send(
+                a.port(),
+                "PUT",
+                "/v1/admin/flags/checkout",
+                Http.ADMIN,
+                "{\"defaultValue\": true}"));
+    await("b at " + v2, () -> b.version() == v2);
+
+    // b shows the change a made, with who and which item.
+    JsonNode newest =
+        json(Http.send(b.port(), "GET", "/v1/admin/history", Http.ADMIN, null).body())
+            .path("changes")
+            .get(0);
+    assertThat(newest.path("version").asLong()).isEqualTo(v2);
+    assertThat(newest.path("id").asLong()).isEqualTo(v2);
+    assertThat(newest.path("action").asText()).isEqualTo("PUT flags/checkout");
+    assertThat(newest.path("principal").asText()).isNotBlank();
+    assertThat(newest.path("items").toString()).contains("checkout");
+
+    // If-Match on b, based on the version before a's write: the same flag conflicts, another not.
+    HttpResponse<String> stale =
+        Http.sendIfMatch(
+            b.port(), "PUT", "/v1/admin/flags/checkout", seen, "{\"defaultValue\": false}");
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(json(stale.body()).path("currentVersion").asLong()).isEqualTo(v2);
+    assertThat(json(stale.body()).path("change").path("version").asLong()).isEqualTo(v2);
+    assertThat(
+            Http.sendIfMatch(
+                    b.port(), "PUT", "/v1/admin/flags/search", seen, "{\"defaultValue\": true}")
+                .statusCode())
+        .isEqualTo(200);
+
+    // Revert a's change through b: the flag is gone everywhere, as a new version.
+    HttpResponse<String> revert =
+        Http.send(b.port(), "POST", "/v1/admin/history/" + v2 + "/revert", Http.ADMIN, null);
+    long v4 = versionOf(revert);
+    await("a at " + v4, () -> a.version() == v4);
+    JsonNode doc = json(Http.send(a.port(), "GET", "/v1/flags", Http.READ, null).body());
+    assertThat(doc.path("flags").toString()).doesNotContain("checkout").contains("search");
   }
 
   @Test
