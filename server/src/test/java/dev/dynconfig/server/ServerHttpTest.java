@@ -99,7 +99,7 @@ class ServerHttpTest {
     start(NATIVE);
     HttpResponse<String> w =
         send(server, "PUT", "/v1/admin/flags/x", READ, "{\"defaultValue\": true}");
-    assertThat(w.statusCode()).isEqualTo(401);
+    assertThat(w.statusCode()).isEqualTo(403);
     assertThat(server.version()).isEqualTo(5);
     assertThat(send(server, "GET", "/v1/flags", ADMIN, null).statusCode()).isEqualTo(200);
   }
