@@ -416,7 +416,7 @@ public final class Bucketing {
   }
 
   /** MurmurHash3's finalisation: the length, then fmix32; unsigned. */
-  private static long finish(int h, int byteCount) {
+  static long finish(int h, int byteCount) {
     h ^= byteCount;
     h ^= h >>> 16;
     h *= 0x85ebca6b;
@@ -426,7 +426,7 @@ public final class Bucketing {
     return h & 0xffffffffL;
   }
 
-  private static int mixBlock(int h, int k) {
+  static int mixBlock(int h, int k) {
     k *= C1;
     k = Integer.rotateLeft(k, 15);
     k *= C2;

@@ -14,7 +14,7 @@ import java.util.Map;
  * a fractional part, in the long range, is encoded as that integer; other floats in the shortest of
  * half, single and double precision that keeps the value), then MurmurHash3_x86_32 of those bytes.
  * Strings, numbers and booleans encode into a per-thread buffer without allocating; maps allocate
- * their sorted keys.
+ * their sorted keys; the {@code [key, bucketingKey]} pair is streamed without any buffer.
  */
 final class CborHash {
   private CborHash() {}
@@ -63,14 +63,78 @@ final class CborHash {
     return Bucketing.hashBytes(buffer.bytes, buffer.size);
   }
 
-  /** The unsigned hash of the CBOR array {@code [a, b]} of two text strings. */
+  /**
+   * The unsigned hash of the CBOR array {@code [a, b]} of two text strings, streamed into
+   * MurmurHash3 without a buffer: native rollouts and A/B tests call it on the hot path. One method
+   * on purpose (like {@link Bucketing#hash(Bucketing.Prefix, String)}): too large for C2 to inline,
+   * so it does not grow {@code Engine.evaluate} past the size at which that still inlines into its
+   * callers.
+   */
   static long hashPair(String a, String b) {
-    Buffer buffer = BUFFER.get();
-    buffer.size = 0;
-    buffer.put(0x82);
-    text(a, buffer);
-    text(b, buffer);
-    return Bucketing.hashBytes(buffer.bytes, buffer.size);
+    // state: MurmurHash3's h in the high half, the pending block in the low half
+    long state = feed(0, 0, 0x82);
+    int count = 1;
+    for (int part = 0; part < 2; part++) {
+      String s = part == 0 ? a : b;
+      int length = utf8Length(s);
+      // The text string head: major type 3, shortest argument.
+      if (length < 24) {
+        state = feed(state, count++, 0x60 | length);
+      } else if (length < 0x100) {
+        state = feed(state, count++, 0x78);
+        state = feed(state, count++, length);
+      } else if (length < 0x10000) {
+        state = feed(state, count++, 0x79);
+        state = feed(state, count++, length >>> 8);
+        state = feed(state, count++, length);
+      } else {
+        state = feed(state, count++, 0x7a);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+          state = feed(state, count++, length >>> shift);
+        }
+      }
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          state = feed(state, count++, c);
+        } else if (c < 0x800) {
+          state = feed(state, count++, 0xc0 | c >>> 6);
+          state = feed(state, count++, 0x80 | c & 0x3f);
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          state = feed(state, count++, 0xf0 | cp >>> 18);
+          state = feed(state, count++, 0x80 | cp >>> 12 & 0x3f);
+          state = feed(state, count++, 0x80 | cp >>> 6 & 0x3f);
+          state = feed(state, count++, 0x80 | cp & 0x3f);
+        } else if (Character.isSurrogate(c)) {
+          state = feed(state, count++, '?');
+        } else {
+          state = feed(state, count++, 0xe0 | c >>> 12);
+          state = feed(state, count++, 0x80 | c >>> 6 & 0x3f);
+          state = feed(state, count++, 0x80 | c & 0x3f);
+        }
+      }
+    }
+    int h = (int) (state >>> 32);
+    if ((count & 3) != 0) {
+      int k1 = (int) state * 0xcc9e2d51;
+      k1 = Integer.rotateLeft(k1, 15);
+      h ^= k1 * 0x1b873593;
+    }
+    return Bucketing.finish(h, count);
+  }
+
+  /** Adds byte number {@code index} (0-based) to the streamed hash state. */
+  private static long feed(long state, int index, int b) {
+    int h = (int) (state >>> 32);
+    int block = (int) state | (b & 0xff) << ((index & 3) << 3);
+    if ((index & 3) == 3) {
+      h = Bucketing.mixBlock(h, block);
+      block = 0;
+    }
+    return (long) h << 32 | (block & 0xffffffffL);
   }
 
   private static boolean encode(Object v, Buffer out, int depth) {
