@@ -5,13 +5,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The servers a source may use: the URLs of option {@code url} (several separated by {@code |}),
  * and for each URL every address its host name resolves to. The source connects to {@link
  * #address()} of {@link #url()} and calls {@link #next()} after a failure, so a client whose server
- * is gone moves to another one (its backoff unchanged). Used on the client loop only.
+ * is gone moves to another one (its backoff unchanged). Each client takes the URLs, and each host's
+ * addresses, in its own random order: thousands of applications given the same list spread over the
+ * servers instead of all starting on the first one, and the clients of a failed server spread over
+ * the others instead of all moving to the next one.
  */
 final class Endpoints {
   private final List<URI> urls;
@@ -23,7 +28,9 @@ final class Endpoints {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no server URL");
     }
-    this.urls = List.copyOf(urls);
+    List<URI> shuffled = new ArrayList<>(urls);
+    Collections.shuffle(shuffled, ThreadLocalRandom.current());
+    this.urls = List.copyOf(shuffled);
   }
 
   /** The URL in use. */
@@ -48,6 +55,7 @@ final class Endpoints {
       } catch (UnknownHostException e) {
         found.add(InetSocketAddress.createUnresolved(u.getHost(), port));
       }
+      Collections.shuffle(found, ThreadLocalRandom.current());
       addresses = found;
       addressIndex = 0;
     }
