@@ -4,7 +4,6 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
-import dev.dynconfig.document.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,24 +143,20 @@ final class EngineDispatcher implements Dispatcher {
     if (raw == null) {
       return Bridge.NO_VALUE;
     }
-    Site.Converted converted = site.converted;
+    SiteState state = site.state();
+    Site.Converted converted = state.converted;
     if (converted != null && converted.raw() == raw) {
       return converted.value();
     }
     // The value changed (a new snapshot): convert once and cache it for every later call.
-    Object value = convert(site, raw);
-    site.converted = new Site.Converted(raw, value);
+    Object value = convert(site, state, raw);
+    state.converted = new Site.Converted(raw, value);
     return value;
   }
 
-  private Object convert(Site.ConfigSite site, Object raw) {
+  private Object convert(Site.ConfigSite site, SiteState state, Object raw) {
     try {
-      java.lang.reflect.Type type = site.returnType;
-      if (type == null) {
-        type = ValueConverter.returnType(site);
-        site.returnType = type;
-      }
-      return Json.convert(raw, type);
+      return ValueConverter.convert(site, state, raw);
     } catch (Exception | LinkageError e) {
       String problem = site.namespace + "." + site.key + " = " + raw;
       if (conversionProblems.add(site.describe() + problem)) {
