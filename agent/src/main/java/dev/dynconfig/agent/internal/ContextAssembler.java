@@ -99,25 +99,29 @@ final class ContextAssembler {
   }
 
   /**
-   * The bucketing key of the context {@link #current} would build ({@link
-   * EvaluationContext#bucketingKey()}: the user id, else the session id), reading only the sources
-   * it needs and allocating nothing: one MDC read when the user id is in the MDC.
+   * The bucketing key of the context {@link #current} would build, decided by the library's one
+   * rule ({@link EvaluationContext#bucketingKey(String, String, String)}: the scope's {@code
+   * targetingKey}, else the user id, else the session id), reading only the sources it needs and
+   * allocating nothing.
    *
    * @param scope {@code readers.scope()}, read once by the caller
    */
   String bucketingKey(ContextReaders readers, Map<String, Object> scope) {
-    if (scope != null) {
-      String user = text(scope.get("userId"), text(scope.get("targetingKey"), null));
-      if (user != null) {
-        return user;
-      }
-    }
-    String user = readers.mdc(mdcUserId);
-    if (user != null) {
-      return user;
-    }
-    String session = scope == null ? null : text(scope.get("sessionId"), null);
-    return session != null ? session : readers.mdc(mdcSessionId);
+    // A part the rule does not reach (a user id when there is a targeting key) is not read.
+    String targetingKey = scope == null ? null : text(scope.get("targetingKey"), null);
+    String userId = targetingKey != null ? null : part(scope, "userId", readers, mdcUserId);
+    String sessionId =
+        targetingKey != null || userId != null
+            ? null
+            : part(scope, "sessionId", readers, mdcSessionId);
+    return EvaluationContext.bucketingKey(targetingKey, userId, sessionId);
+  }
+
+  /** The scope's value of {@code key}, else the MDC's value of {@code mdcKey}. */
+  private static String part(
+      Map<String, Object> scope, String key, ContextReaders readers, String mdcKey) {
+    String value = scope == null ? null : text(scope.get(key), null);
+    return value != null ? value : readers.mdc(mdcKey);
   }
 
   /** The environment the context {@link #current} builds would name: the scope's, or null. */
@@ -141,8 +145,10 @@ final class ContextAssembler {
     String sessionId = mdcSession;
     String userRole = mdcRole;
     String environment = null;
+    String targetingKey = null;
     if (scope != null) {
-      userId = text(scope.get("userId"), text(scope.get("targetingKey"), userId));
+      targetingKey = text(scope.get("targetingKey"), null);
+      userId = text(scope.get("userId"), userId);
       sessionId = text(scope.get("sessionId"), sessionId);
       userRole = text(scope.get("userRole"), userRole);
       environment = text(scope.get("environment"), null);
@@ -157,7 +163,8 @@ final class ContextAssembler {
         sessionId,
         environment,
         userRole,
-        custom.isEmpty() ? null : Collections.unmodifiableMap(custom));
+        custom.isEmpty() ? null : Collections.unmodifiableMap(custom),
+        targetingKey);
   }
 
   private static boolean isScopeKey(String key) {
