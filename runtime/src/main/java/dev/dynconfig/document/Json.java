@@ -122,12 +122,29 @@ public final class Json {
     if (target.isInstance(raw) && !javaType.isContainerType()) {
       return raw;
     }
-    Object value = mapper.convertValue(raw, javaType);
+    Object value;
+    try {
+      value = mapper.convertValue(raw, javaType);
+    } catch (IllegalArgumentException e) {
+      // Jackson's own message adds where in its token buffer it was ("[Source: UNKNOWN; byte
+      // offset: #UNKNOWN]"), which means nothing to the reader: keep only what went wrong.
+      throw new IllegalArgumentException(plainMessage(e), e);
+    }
     if (value == null || !target.isInstance(value)) {
       throw new IllegalArgumentException(
           "converted to " + (value == null ? "null" : value.getClass().getName()));
     }
     return value;
+  }
+
+  private static String plainMessage(IllegalArgumentException e) {
+    String message =
+        e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    if (message == null) {
+      return e.toString();
+    }
+    int location = message.indexOf("\n at [Source");
+    return (location < 0 ? message : message.substring(0, location)).replace("`", "");
   }
 
   /**

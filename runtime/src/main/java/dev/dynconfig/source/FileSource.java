@@ -54,6 +54,7 @@ public final class FileSource implements ConfigSource {
   private byte[] lastContent; // guarded by readLock; the last file offered, when small
   private byte[] lastDigest; // guarded by readLock; its SHA-256 digest, when large
   private boolean missingReported; // guarded by readLock
+  private boolean everRead; // guarded by readLock; the file existed at some point
 
   public FileSource(Path file) {
     this(file, DEFAULT_POLL_INTERVAL);
@@ -210,8 +211,13 @@ public final class FileSource implements ConfigSource {
       }
       if (missingReported) {
         missingReported = false;
-        LOG.info("Flag file {} is back", file);
+        if (everRead) {
+          LOG.info("Flag file {} is back", file);
+        } else {
+          LOG.info("Flag file {} now exists; reading it", file);
+        }
       }
+      everRead = true;
       boolean small = content.length <= COMPARE_CONTENT_UP_TO;
       byte[] digest = small ? null : digest(content);
       if (!force

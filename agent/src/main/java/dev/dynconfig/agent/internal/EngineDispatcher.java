@@ -4,6 +4,7 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
+import dev.dynconfig.document.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,12 +113,13 @@ final class EngineDispatcher implements Dispatcher {
       shape = new Site.Shape(g, !evaluator.hasTest(site.test));
       site.shape = shape;
       if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
+        String snapshot = evaluator.describeSnapshot();
         log.warn(
-            "@Variant {}: test '{}' is not defined in {}; the entry method's own body runs until"
+            "@Variant {}: test '{}' is not defined {}; the entry method's own body runs until"
                 + " a source defines the test (logged once per method)",
             site.display,
             site.test,
-            evaluator.describeSnapshot());
+            snapshot == null ? "because no configuration has been loaded yet" : "in " + snapshot);
       }
     }
     if (shape.fast()) {
@@ -161,12 +163,13 @@ final class EngineDispatcher implements Dispatcher {
       String problem = site.namespace + "." + site.key + " = " + raw;
       if (conversionProblems.add(site.describe() + problem)) {
         log.warn(
-            "@ConfigValue {}.{} = {} cannot be used as the return value of {}: {}; the method's"
-                + " own value is used until the value changes",
+            "@ConfigValue {}.{} = {} cannot be returned by {} of {}: {}; the method's own value"
+                + " is used until the value changes",
             site.namespace,
             site.key,
-            raw,
-            site.describe(),
+            Json.write(raw),
+            site.javaSignature(),
+            site.ownerName,
             e.getMessage());
       }
       return Bridge.NO_VALUE;

@@ -81,6 +81,14 @@ abstract class Site {
     return sb.append(')').toString();
   }
 
+  /** {@code int themeAsInt()}, {@code List ids(Order)}: the method as Java source names it. */
+  String javaSignature() {
+    String returned = net.bytebuddy.jar.asm.Type.getReturnType(descriptor).getClassName();
+    String simple = returned.substring(returned.lastIndexOf('.') + 1).replace('$', '.');
+    String shown = display.substring(display.indexOf('#') + 1);
+    return simple + " " + shown;
+  }
+
   ClassLoader loader() {
     return loader.get();
   }
