@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scope holding one of its objects, {@code @ConfigValue}s of its own enum and record types) is
  * loaded by a class loader of its own, called from threads that outlive it, and dropped,
  * repeatedly; after GC every dropped loader must be gone, and so must its methods from the flag's
- * JMX GuardedMethods.
+ * JMX GuardedMethods. The web application bundles its own dynconfig-api jar, and its scope still
+ * reaches the agent.
  */
 class RedeployLeakIT {
   private static final String FLAGS =
@@ -54,6 +55,10 @@ class RedeployLeakIT {
     for (Path jar : Fixtures.libs("current")) {
       Files.copy(jar, lib.resolve(jar.getFileName()));
     }
+    // The WAR bundles its own dynconfig-api, as Maven packages it: DynamicContext must still reach
+    // the agent (Tomcat's child-first loader delegates it; the targeted flag reads the scope).
+    Fixtures.jar(
+        Fixtures.apiClasses(), lib.resolve("dynconfig-api.jar"), "dynconfig-api", "0.0.9-app");
     Path host = dir.resolve("host");
     copyClasses("com/acme/leakhost", host);
     String classpath =
