@@ -55,6 +55,7 @@ public final class FileSource implements ConfigSource {
   private byte[] lastDigest; // guarded by readLock; its SHA-256 digest, when large
   private boolean missingReported; // guarded by readLock
   private boolean everRead; // guarded by readLock; the file existed at some point
+  private boolean unreadableReported; // guarded by readLock
 
   public FileSource(Path file) {
     this(file, DEFAULT_POLL_INTERVAL);
@@ -206,16 +207,23 @@ public final class FileSource implements ConfigSource {
       } catch (IOException e) {
         String msg = "cannot read flag file " + file + ": " + e;
         LOG.warn("{}; keeping the last good configuration", msg);
+        unreadableReported = true;
         s.status(ConnectionStatus.ERROR, msg);
         return;
       }
-      if (missingReported) {
-        missingReported = false;
-        if (everRead) {
-          LOG.info("Flag file {} is back", file);
-        } else {
-          LOG.info("Flag file {} now exists; reading it", file);
+      if (missingReported || unreadableReported) {
+        if (missingReported) {
+          if (everRead) {
+            LOG.info("Flag file {} is back", file);
+          } else {
+            LOG.info("Flag file {} now exists; reading it", file);
+          }
         }
+        missingReported = false;
+        unreadableReported = false;
+        // Connected again even when the content is what was served before (a file restored as
+        // it was), which is not offered again below.
+        s.status(ConnectionStatus.CONNECTED, null);
       }
       everRead = true;
       boolean small = content.length <= COMPARE_CONTENT_UP_TO;

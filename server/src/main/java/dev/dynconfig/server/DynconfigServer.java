@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -50,7 +51,8 @@ public final class DynconfigServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DynconfigServer.class);
 
   private final Builder cfg;
-  private final Tokens tokens;
+  private final Principals principals;
+  private final Sessions sessions;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private FlagStore store;
   private SslContext ssl;
@@ -60,7 +62,8 @@ public final class DynconfigServer implements AutoCloseable {
 
   private DynconfigServer(Builder b) {
     this.cfg = b;
-    this.tokens = new Tokens(b.readToken, b.adminToken);
+    this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
+    this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
   }
 
   public static Builder builder() {
@@ -96,7 +99,14 @@ public final class DynconfigServer implements AutoCloseable {
             e);
       }
     }
-    store = FlagStore.open(cfg.file, cfg.validator, this::broadcast, cfg.filePollInterval);
+    store =
+        FlagStore.open(
+            cfg.file,
+            cfg.validator,
+            this::broadcast,
+            cfg.filePollInterval,
+            cfg.historySize,
+            cfg.clock);
     boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("dynconfig-server-boss", true), NioIoHandler.newFactory());
@@ -125,8 +135,9 @@ public final class DynconfigServer implements AutoCloseable {
                       long idle = cfg.pingInterval.toMillis();
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-                      p.addLast("auth", new AuthGate(tokens));
+                      p.addLast("auth", new AuthGate(principals, sessions));
                       p.addLast("aggregate", new HttpObjectAggregator(cfg.maxBodyBytes));
+                      p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
                   });
@@ -275,6 +286,11 @@ public final class DynconfigServer implements AutoCloseable {
     private Duration filePollInterval = Duration.ofSeconds(1);
     private int ioThreads = 2;
     private DocumentValidator validator = DocumentValidator.ENGINE;
+    private String usersJson;
+    private String usersOrigin = "users.json";
+    private int historySize = 1000;
+    private Clock clock = Clock.systemUTC();
+    private Duration sessionTimeout = Duration.ofHours(8);
 
     private Builder() {}
 
@@ -303,6 +319,38 @@ public final class DynconfigServer implements AutoCloseable {
 
     public Builder adminToken(String token) {
       this.adminToken = token;
+      return this;
+    }
+
+    /**
+     * Named principals: the content of a {@code users.json} ({@code {"users": [{"name", "role",
+     * "token": "sha256:..."}]}}, entries printed by {@code hash-token}); {@code origin} names it in
+     * error messages. They come in addition to the read and admin tokens.
+     */
+    public Builder users(String usersJson, String origin) {
+      this.usersJson = usersJson;
+      this.usersOrigin = origin;
+      return this;
+    }
+
+    /** How many of the newest changes the history keeps (default 1,000). */
+    public Builder historySize(int changes) {
+      this.historySize = changes;
+      return this;
+    }
+
+    /** How long a console session lasts after sign-in (default 8 h). */
+    public Builder sessionTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the session timeout must be positive, got " + timeout);
+      }
+      this.sessionTimeout = timeout;
+      return this;
+    }
+
+    /** The clock for history timestamps and session expiry (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
       return this;
     }
 
