@@ -69,6 +69,26 @@ public final class EvaluationContext {
   }
 
   /**
+   * A context from explicit parts, with an explicit bucketing key ({@code targetingKey}, may be
+   * null). {@code customAttributes} is used as given (not copied); pass null for none.
+   */
+  public static EvaluationContext of(
+      String userId,
+      String sessionId,
+      String environment,
+      String userRole,
+      Map<String, Object> customAttributes,
+      String targetingKey) {
+    return new EvaluationContext(
+        userId,
+        sessionId,
+        environment,
+        userRole,
+        customAttributes == null ? Map.of() : customAttributes,
+        targetingKey);
+  }
+
+  /**
    * A context from explicit parts. {@code customAttributes} is used as given (not copied), so it
    * must not be changed afterwards; pass null for none.
    */
@@ -171,6 +191,15 @@ public final class EvaluationContext {
    * sessionId}, else null.
    */
   public String bucketingKey() {
+    return bucketingKey(targetingKey, userId, sessionId);
+  }
+
+  /**
+   * The one rule users are bucketed by, for contexts and for callers that hold the parts without a
+   * context (the agent's allocation-free path): {@code targetingKey}, else {@code userId}, else
+   * {@code sessionId}, else null.
+   */
+  public static String bucketingKey(String targetingKey, String userId, String sessionId) {
     return targetingKey != null ? targetingKey : userId != null ? userId : sessionId;
   }
 

@@ -40,12 +40,15 @@ public final class Json {
    * conversions to other types and writing records or beans need it.
    */
   private static final class Databind {
-    static final ObjectMapper MAPPER =
-        JsonMapper.builder(JacksonReader.JSON_FACTORY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    static final ObjectMapper MAPPER = build(JsonMapper.builder(JacksonReader.JSON_FACTORY));
+
+    static ObjectMapper build(JsonMapper.Builder builder) {
+      return builder
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+    }
 
     private Databind() {}
 
@@ -69,14 +72,41 @@ public final class Json {
   }
 
   /**
+   * A mapper configured like {@link #mapper()} but with caches of its own (types, deserializers),
+   * for {@link #convert(Object, java.lang.reflect.Type, ObjectMapper)} to types of another class
+   * loader: the shared mapper caches every type it converts to, which would keep an application's
+   * enum or record, and with it its class loader, alive for the life of the JVM. Keep it only as
+   * long as that type.
+   */
+  public static ObjectMapper isolatedMapper() {
+    // A copy of the factory too: a mapper makes itself the codec of a factory that has none.
+    return Databind.build(
+        JsonMapper.builder(JacksonReader.JSON_FACTORY.copy())
+            .typeFactory(
+                com.fasterxml.jackson.databind.type.TypeFactory.defaultInstance()
+                    .withCache(
+                        new com.fasterxml.jackson.databind.util.LRUMap<
+                            Object, com.fasterxml.jackson.databind.JavaType>(16, 200))));
+  }
+
+  /**
+   * {@code raw} as an instance of {@code type}, with the shared {@link #mapper()}; see {@link
+   * #convert(Object, java.lang.reflect.Type, ObjectMapper)}.
+   */
+  public static Object convert(Object raw, java.lang.reflect.Type type) {
+    return convert(raw, type, null);
+  }
+
+  /**
    * {@code raw} (a plain JSON value) as an instance of {@code type}: primitives (as their box),
    * boxes, String, enums, List/Map and records, honouring generic types such as {@code List<Long>}.
    * The one conversion used by {@code getRuntimeConfig(…, type)} and the agent's
    * {@code @ConfigValue}.
    *
+   * @param mapper the mapper for conversions it is needed for; null for the shared one
    * @throws IllegalArgumentException when it cannot be converted; the message says why
    */
-  public static Object convert(Object raw, java.lang.reflect.Type type) {
+  public static Object convert(Object raw, java.lang.reflect.Type type, ObjectMapper mapper) {
     java.util.Objects.requireNonNull(raw, "raw");
     if (type instanceof Class<?> c) {
       Object simple = convertSimple(raw, c);
@@ -84,18 +114,37 @@ public final class Json {
         return simple;
       }
     }
-    ObjectMapper mapper = Databind.MAPPER;
+    if (mapper == null) {
+      mapper = Databind.MAPPER;
+    }
     com.fasterxml.jackson.databind.JavaType javaType = mapper.getTypeFactory().constructType(type);
     Class<?> target = box(javaType.getRawClass());
     if (target.isInstance(raw) && !javaType.isContainerType()) {
       return raw;
     }
-    Object value = mapper.convertValue(raw, javaType);
+    Object value;
+    try {
+      value = mapper.convertValue(raw, javaType);
+    } catch (IllegalArgumentException e) {
+      // Jackson's own message adds where in its token buffer it was ("[Source: UNKNOWN; byte
+      // offset: #UNKNOWN]"), which means nothing to the reader: keep only what went wrong.
+      throw new IllegalArgumentException(plainMessage(e), e);
+    }
     if (value == null || !target.isInstance(value)) {
       throw new IllegalArgumentException(
           "converted to " + (value == null ? "null" : value.getClass().getName()));
     }
     return value;
+  }
+
+  private static String plainMessage(IllegalArgumentException e) {
+    String message =
+        e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    if (message == null) {
+      return e.toString();
+    }
+    int location = message.indexOf("\n at [Source");
+    return (location < 0 ? message : message.substring(0, location)).replace("`", "");
   }
 
   /**

@@ -67,6 +67,9 @@ public final class Engine implements SourceSink, EngineIntrospection {
 
   private volatile Snapshot snapshot = Snapshot.empty();
 
+  /** A document was rejected since the last one was applied (see {@link #apply}). */
+  private volatile boolean rejectedSinceApplied;
+
   // --- layers the snapshot is built from (guarded by lock) ---
   private Document document;
   private long documentVersion = -1;
@@ -488,6 +491,11 @@ public final class Engine implements SourceSink, EngineIntrospection {
           && document.raw().equals(doc.raw())
           && (transportVersion < 0 || transportVersion == current)) {
         updateState(s -> withSync(s, current));
+        if (rejectedSinceApplied) {
+          // The good document is back after a rejection: say that it is what is served.
+          rejectedSinceApplied = false;
+          LOG.info("Applied {} (serving version {}, as before the rejection)", doc, current);
+        }
         return OfferResult.UNCHANGED;
       }
       long effective =
@@ -528,6 +536,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       this.documentTests = tests;
       rebuild(sourceLabel(doc.origin()));
       updateState(s -> withSync(s, effective));
+      rejectedSinceApplied = false;
       LOG.info("Applied {} (serving version {})", doc, effective);
       for (Map.Entry<String, DocumentException.Problem> e : doc.brokenFlags().entrySet()) {
         LOG.warn(
@@ -550,6 +559,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
   }
 
   private OfferResult reject(String message) {
+    rejectedSinceApplied = true;
     long serving = snapshot.version;
     LOG.warn(
         "Rejected a flag document; still serving {}. Fix the document and save it again.\n{}",

@@ -1,7 +1,6 @@
 package dev.dynconfig.jmx;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,10 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * class is rewritten once, whichever engine instance later serves it), and recording must work
  * before the engine exists. Recording is rare (once per rewritten method) and never on the hot
  * path.
+ *
+ * <p>Counted per method: the same class may be loaded by several class loaders (two deployments of
+ * one web application), and forgetting one (its loader was collected) must not hide the other.
  */
 public final class GuardedMethods {
-  private static final Map<String, Set<String>> FLAGS = new ConcurrentHashMap<>();
-  private static final Map<String, Set<String>> TESTS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, Integer>> FLAGS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, Integer>> TESTS = new ConcurrentHashMap<>();
   private static final String[] NONE = new String[0];
 
   private GuardedMethods() {}
@@ -29,6 +31,16 @@ public final class GuardedMethods {
   /** Records that {@code method} dispatches on an A/B test. */
   public static void recordTest(String testId, String method) {
     record(TESTS, testId, method);
+  }
+
+  /** Forgets one {@link #recordFlag} of {@code method} (its class has been unloaded). */
+  public static void forgetFlag(String flagKey, String method) {
+    forget(FLAGS, flagKey, method);
+  }
+
+  /** Forgets one {@link #recordTest} of {@code method} (its class has been unloaded). */
+  public static void forgetTest(String testId, String method) {
+    forget(TESTS, testId, method);
   }
 
   /** The methods recorded for a flag, sorted. */
@@ -47,19 +59,37 @@ public final class GuardedMethods {
     TESTS.clear();
   }
 
-  private static void record(Map<String, Set<String>> map, String key, String method) {
+  private static void record(Map<String, Map<String, Integer>> map, String key, String method) {
     if (key == null || method == null) {
       return;
     }
-    map.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(method);
+    map.compute(
+        key,
+        (k, methods) -> {
+          Map<String, Integer> m = methods == null ? new ConcurrentHashMap<>() : methods;
+          m.merge(method, 1, Integer::sum);
+          return m;
+        });
   }
 
-  private static String[] sorted(Map<String, Set<String>> map, String key) {
-    Set<String> s = key == null ? null : map.get(key);
+  private static void forget(Map<String, Map<String, Integer>> map, String key, String method) {
+    if (key == null || method == null) {
+      return;
+    }
+    map.computeIfPresent(
+        key,
+        (k, methods) -> {
+          methods.computeIfPresent(method, (m, n) -> n > 1 ? n - 1 : null);
+          return methods.isEmpty() ? null : methods;
+        });
+  }
+
+  private static String[] sorted(Map<String, Map<String, Integer>> map, String key) {
+    Map<String, Integer> s = key == null ? null : map.get(key);
     if (s == null) {
       return NONE;
     }
-    String[] a = s.toArray(NONE);
+    String[] a = s.keySet().toArray(NONE);
     java.util.Arrays.sort(a);
     return a;
   }

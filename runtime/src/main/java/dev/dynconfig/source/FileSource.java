@@ -54,6 +54,7 @@ public final class FileSource implements ConfigSource {
   private byte[] lastContent; // guarded by readLock; the last file offered, when small
   private byte[] lastDigest; // guarded by readLock; its SHA-256 digest, when large
   private boolean missingReported; // guarded by readLock
+  private boolean everRead; // guarded by readLock; the file existed at some point
   private boolean unreadableReported; // guarded by readLock
 
   public FileSource(Path file) {
@@ -212,7 +213,11 @@ public final class FileSource implements ConfigSource {
       }
       if (missingReported || unreadableReported) {
         if (missingReported) {
-          LOG.info("Flag file {} is back", file);
+          if (everRead) {
+            LOG.info("Flag file {} is back", file);
+          } else {
+            LOG.info("Flag file {} now exists; reading it", file);
+          }
         }
         missingReported = false;
         unreadableReported = false;
@@ -220,6 +225,7 @@ public final class FileSource implements ConfigSource {
         // it was), which is not offered again below.
         s.status(ConnectionStatus.CONNECTED, null);
       }
+      everRead = true;
       boolean small = content.length <= COMPARE_CONTENT_UP_TO;
       byte[] digest = small ? null : digest(content);
       if (!force

@@ -43,6 +43,7 @@ public final class AgentInstaller {
             "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
       SiteRegistry sites = new SiteRegistry();
+      SiteRegistry.startCleaner();
       // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
       GuardedMethods.forFlag("");
       if (late) {

@@ -17,6 +17,18 @@ import net.bytebuddy.pool.TypePool;
  * that Byte Buddy is loaded only once an annotated class appears.
  */
 final class ClassRewriter {
+  /**
+   * Our annotation types, read from the agent's jar when the application's loader cannot see them
+   * as resources: a loader whose parent is the platform loader resolves {@code dev.dynconfig.api}
+   * classes from the bootstrap path, whose class files are not visible as resources, and an
+   * annotation whose type cannot be described is silently dropped, which would leave the class
+   * unrewritten.
+   */
+  static final ClassFileLocator OUR_API =
+      new ClassFileLocator.Filtering(
+          name -> name.startsWith("dev.dynconfig.api."),
+          ClassFileLocator.ForClassLoader.of(ClassRewriter.class.getClassLoader()));
+
   // No new members are ever added, so Byte Buddy's validation of the (unchanged) shape is skipped.
   private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
   private final SitePlanner planner;
@@ -34,7 +46,8 @@ final class ClassRewriter {
     ClassFileLocator locator =
         new ClassFileLocator.Compound(
             ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader));
+            ClassFileLocator.ForClassLoader.of(loader),
+            OUR_API);
     // A fresh cache per class, as AgentBuilder's default pool strategy does: a loader's resources
     // can change, and the pool is only used for the few annotated classes.
     TypePool pool =

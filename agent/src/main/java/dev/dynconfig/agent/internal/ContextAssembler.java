@@ -1,6 +1,7 @@
 package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.EvaluationContext;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.Map;
  * <p>Allocation-free in the steady state: each thread remembers the inputs it last saw (the scope
  * map and the MDC strings, compared by identity — MDC adapters hand back the instance that was put)
  * and the context built from them, and reuses that context while they are unchanged.
+ *
+ * <p>A pooled thread outlives the web applications it serves, so what it remembers must not keep
+ * one alive: the readers (method handles into an application's {@code MDC}) are remembered weakly,
+ * and so are the scope and context when they hold anything but JDK values (strings, numbers).
  */
 final class ContextAssembler {
   private static final String[] SCOPE_KEYS = {
@@ -25,6 +30,8 @@ final class ContextAssembler {
   private final String mdcSessionId;
   private final String mdcUserRole;
   private final String[] mdcAttributes;
+  private static final WeakReference<ContextReaders> NO_READERS = new WeakReference<>(null);
+
   private final ThreadLocal<Slot> slots;
 
   ContextAssembler(
@@ -44,10 +51,11 @@ final class ContextAssembler {
     String userId = readers.mdc(mdcUserId);
     String sessionId = readers.mdc(mdcSessionId);
     String userRole = readers.mdc(mdcUserRole);
+    Built built = slot.built();
     boolean same =
-        slot.context != null
-            && slot.readers == readers
-            && slot.scope == scope
+        built != null
+            && slot.readers.get() == readers
+            && built.scope == scope
             && slot.userId == userId
             && slot.sessionId == sessionId
             && slot.userRole == userRole;
@@ -60,37 +68,60 @@ final class ContextAssembler {
       }
     }
     if (same) {
-      return slot.context;
+      return built.context;
     }
-    slot.readers = readers;
-    slot.scope = scope;
+    if (slot.readers.get() != readers) {
+      slot.readers = new WeakReference<>(readers);
+    }
     slot.userId = userId;
     slot.sessionId = sessionId;
     slot.userRole = userRole;
-    slot.context = build(scope, userId, sessionId, userRole, extras);
-    return slot.context;
+    built = new Built(scope, build(scope, userId, sessionId, userRole, extras));
+    slot.remember(built, onlyJdkValues(scope));
+    return built.context;
+  }
+
+  /** Whether every value of the scope is a JDK value that cannot reach an application's classes. */
+  private static boolean onlyJdkValues(Map<String, Object> scope) {
+    if (scope == null) {
+      return true;
+    }
+    for (Object v : scope.values()) {
+      if (!(v == null
+          || v instanceof String
+          || v instanceof Boolean
+          || v instanceof Character
+          || (v instanceof Number && v.getClass().getClassLoader() == null))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
-   * The bucketing key of the context {@link #current} would build ({@link
-   * EvaluationContext#bucketingKey()}: the user id, else the session id), reading only the sources
-   * it needs and allocating nothing: one MDC read when the user id is in the MDC.
+   * The bucketing key of the context {@link #current} would build, decided by the library's one
+   * rule ({@link EvaluationContext#bucketingKey(String, String, String)}: the scope's {@code
+   * targetingKey}, else the user id, else the session id), reading only the sources it needs and
+   * allocating nothing.
    *
    * @param scope {@code readers.scope()}, read once by the caller
    */
   String bucketingKey(ContextReaders readers, Map<String, Object> scope) {
-    if (scope != null) {
-      String user = text(scope.get("userId"), text(scope.get("targetingKey"), null));
-      if (user != null) {
-        return user;
-      }
-    }
-    String user = readers.mdc(mdcUserId);
-    if (user != null) {
-      return user;
-    }
-    String session = scope == null ? null : text(scope.get("sessionId"), null);
-    return session != null ? session : readers.mdc(mdcSessionId);
+    // A part the rule does not reach (a user id when there is a targeting key) is not read.
+    String targetingKey = scope == null ? null : text(scope.get("targetingKey"), null);
+    String userId = targetingKey != null ? null : part(scope, "userId", readers, mdcUserId);
+    String sessionId =
+        targetingKey != null || userId != null
+            ? null
+            : part(scope, "sessionId", readers, mdcSessionId);
+    return EvaluationContext.bucketingKey(targetingKey, userId, sessionId);
+  }
+
+  /** The scope's value of {@code key}, else the MDC's value of {@code mdcKey}. */
+  private static String part(
+      Map<String, Object> scope, String key, ContextReaders readers, String mdcKey) {
+    String value = scope == null ? null : text(scope.get(key), null);
+    return value != null ? value : readers.mdc(mdcKey);
   }
 
   /** The environment the context {@link #current} builds would name: the scope's, or null. */
@@ -114,8 +145,10 @@ final class ContextAssembler {
     String sessionId = mdcSession;
     String userRole = mdcRole;
     String environment = null;
+    String targetingKey = null;
     if (scope != null) {
-      userId = text(scope.get("userId"), text(scope.get("targetingKey"), userId));
+      targetingKey = text(scope.get("targetingKey"), null);
+      userId = text(scope.get("userId"), userId);
       sessionId = text(scope.get("sessionId"), sessionId);
       userRole = text(scope.get("userRole"), userRole);
       environment = text(scope.get("environment"), null);
@@ -130,7 +163,8 @@ final class ContextAssembler {
         sessionId,
         environment,
         userRole,
-        custom.isEmpty() ? null : Collections.unmodifiableMap(custom));
+        custom.isEmpty() ? null : Collections.unmodifiableMap(custom),
+        targetingKey);
   }
 
   private static boolean isScopeKey(String key) {
@@ -146,18 +180,37 @@ final class ContextAssembler {
     return value == null ? fallback : value.toString();
   }
 
+  /** A context and the scope map it was built from. */
+  private record Built(Map<String, Object> scope, EvaluationContext context) {}
+
   /** What one thread saw last. */
   private static final class Slot {
-    ContextReaders readers;
-    Map<String, Object> scope;
+    WeakReference<ContextReaders> readers = NO_READERS;
     String userId;
     String sessionId;
     String userRole;
     final String[] extras;
-    EvaluationContext context;
+
+    /** Strongly when it holds only JDK values, else weakly (see the class comment). */
+    private Built strong;
+
+    private WeakReference<Built> weak;
 
     Slot(int extras) {
       this.extras = new String[extras];
+    }
+
+    Built built() {
+      Built b = strong;
+      if (b == null && weak != null) {
+        b = weak.get();
+      }
+      return b;
+    }
+
+    void remember(Built built, boolean onlyJdkValues) {
+      strong = onlyJdkValues ? built : null;
+      weak = onlyJdkValues ? null : new WeakReference<>(built);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.dynconfig.api.DynamicContext;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.slf4j.Logger;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * or after late attach) and the application's own SLF4J {@code MDC} (never our relocated copy).
  * Resolved on the first call of a site rather than at transform time, because loading classes from
  * inside a {@code ClassFileTransformer} risks {@code ClassCircularityError} and deadlocks.
+ *
+ * <p>The method handles reach the application's classes, so readers are held strongly only by the
+ * {@link SiteState}s of that application's classes; the per-loader cache here holds them weakly (a
+ * value that referenced its key would keep an undeployed application alive).
  */
 final class ContextReaders {
   private static final Logger log = LoggerFactory.getLogger(ContextReaders.class);
@@ -27,7 +32,8 @@ final class ContextReaders {
 
   private static final String SCOPE_CLASS = DynamicContext.class.getName();
 
-  private static final Map<ClassLoader, ContextReaders> BY_LOADER = new WeakHashMap<>();
+  private static final Map<ClassLoader, WeakReference<ContextReaders>> BY_LOADER =
+      new WeakHashMap<>();
   private static final ContextReaders BOOTSTRAP_ONLY = new ContextReaders(null, null);
 
   /** {@code (String)String}: the app's {@code MDC.get}, or null when it has no SLF4J. */
@@ -41,24 +47,21 @@ final class ContextReaders {
     this.foreignScope = foreignScope;
   }
 
-  /** The readers of the site's class loader (cached per loader, weakly). */
+  /** The readers of the site's class loader. */
   static ContextReaders of(Site site) {
-    ContextReaders readers = site.readers;
-    if (readers == null) {
-      readers = forLoader(site.loader());
-      site.readers = readers;
-    }
-    return readers;
+    return site.state().readers;
   }
 
+  /** The readers of {@code loader}, shared by its sites; the caller must hold them strongly. */
   static synchronized ContextReaders forLoader(ClassLoader loader) {
     if (loader == null) {
       return BOOTSTRAP_ONLY;
     }
-    ContextReaders readers = BY_LOADER.get(loader);
+    WeakReference<ContextReaders> ref = BY_LOADER.get(loader);
+    ContextReaders readers = ref == null ? null : ref.get();
     if (readers == null) {
       readers = new ContextReaders(findMdc(loader), findForeignScope(loader));
-      BY_LOADER.put(loader, readers);
+      BY_LOADER.put(loader, new WeakReference<>(readers));
     }
     return readers;
   }

@@ -113,12 +113,13 @@ final class EngineDispatcher implements Dispatcher {
       shape = new Site.Shape(g, !evaluator.hasTest(site.test));
       site.shape = shape;
       if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
+        String snapshot = evaluator.describeSnapshot();
         log.warn(
-            "@Variant {}: test '{}' is not defined in {}; the entry method's own body runs until"
+            "@Variant {}: test '{}' is not defined {}; the entry method's own body runs until"
                 + " a source defines the test (logged once per method)",
             site.display,
             site.test,
-            evaluator.describeSnapshot());
+            snapshot == null ? "because no configuration has been loaded yet" : "in " + snapshot);
       }
     }
     if (shape.fast()) {
@@ -144,34 +145,31 @@ final class EngineDispatcher implements Dispatcher {
     if (raw == null) {
       return Bridge.NO_VALUE;
     }
-    Site.Converted converted = site.converted;
+    SiteState state = site.state();
+    Site.Converted converted = state.converted;
     if (converted != null && converted.raw() == raw) {
       return converted.value();
     }
     // The value changed (a new snapshot): convert once and cache it for every later call.
-    Object value = convert(site, raw);
-    site.converted = new Site.Converted(raw, value);
+    Object value = convert(site, state, raw);
+    state.converted = new Site.Converted(raw, value);
     return value;
   }
 
-  private Object convert(Site.ConfigSite site, Object raw) {
+  private Object convert(Site.ConfigSite site, SiteState state, Object raw) {
     try {
-      java.lang.reflect.Type type = site.returnType;
-      if (type == null) {
-        type = ValueConverter.returnType(site);
-        site.returnType = type;
-      }
-      return Json.convert(raw, type);
+      return ValueConverter.convert(site, state, raw);
     } catch (Exception | LinkageError e) {
       String problem = site.namespace + "." + site.key + " = " + raw;
       if (conversionProblems.add(site.describe() + problem)) {
         log.warn(
-            "@ConfigValue {}.{} = {} cannot be used as the return value of {}: {}; the method's"
-                + " own value is used until the value changes",
+            "@ConfigValue {}.{} = {} cannot be returned by {} of {}: {}; the method's own value"
+                + " is used until the value changes",
             site.namespace,
             site.key,
-            raw,
-            site.describe(),
+            Json.write(raw),
+            site.javaSignature(),
+            site.ownerName,
             e.getMessage());
       }
       return Bridge.NO_VALUE;

@@ -56,7 +56,10 @@ interface Evaluator {
     return true;
   }
 
-  /** The current snapshot for log lines, e.g. {@code version 7}. */
+  /**
+   * The current snapshot for log lines ("not defined in …"), e.g. {@code configuration version 7};
+   * null while no configuration has been loaded.
+   */
   default String describeSnapshot() {
     return "the current configuration";
   }
@@ -135,7 +138,7 @@ interface Evaluator {
       @Override
       public String describeSnapshot() {
         long v = engine.introspection().version();
-        return v < 0 ? "no configuration loaded yet" : "configuration version " + v;
+        return v < 0 ? null : "configuration version " + v;
       }
 
       @Override

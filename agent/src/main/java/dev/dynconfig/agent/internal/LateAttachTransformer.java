@@ -52,6 +52,10 @@ final class LateAttachTransformer {
         // Describe types from their class files only: never load the application's
         // annotation or parameter classes while transforming.
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        .with(
+            new AgentBuilder.LocationStrategy.Compound(
+                AgentBuilder.LocationStrategy.ForClassLoader.WEAK,
+                new AgentBuilder.LocationStrategy.Simple(ClassRewriter.OUR_API)))
         .with(new ErrorListener())
         // Most class files never reach Byte Buddy: it would parse each one (~0.13 ms) only to
         // find that it carries none of our annotations.

@@ -7,7 +7,9 @@ import java.util.List;
  * One rewritten method, as the agent saw it at transform time. The site id is the index in {@link
  * SiteRegistry}; it is embedded as a constant in the rewritten code. Runtime caches (the class
  * loader's context readers, converted config values) hang off the site so the hot path never looks
- * anything up by name.
+ * anything up by name; they live in a {@link SiteState} owned by the method's class, reached
+ * weakly, because a site outlives its class (the registry is the agent's) and must not keep an
+ * undeployed application's class loader alive.
  */
 abstract class Site {
   final int id;
@@ -18,18 +20,52 @@ abstract class Site {
   /** {@code com.acme.Pricing#price(Order)}: what operators see (JMX GuardedMethods, logs). */
   final String display;
 
-  private final WeakReference<ClassLoader> loader;
+  private final SiteRegistry.LoaderRef loader;
 
-  /** Context readers of the defining class loader; resolved on first call, not at transform. */
-  volatile ContextReaders readers;
+  /** The run-time state, owned by the method's class; attached on the first call. */
+  private volatile WeakReference<SiteState> state = SiteState.NONE;
 
   Site(int id, String ownerName, String methodName, String descriptor, ClassLoader loader) {
     this.id = id;
     this.ownerName = ownerName;
     this.methodName = methodName;
     this.descriptor = descriptor;
-    this.loader = new WeakReference<>(loader);
+    this.loader = new SiteRegistry.LoaderRef(loader, id);
     this.display = display(ownerName, methodName, descriptor);
+  }
+
+  /**
+   * The site's run-time state: one volatile read and a weak-reference read after the first call.
+   */
+  final SiteState state() {
+    SiteState s = state.get();
+    return s != null ? s : attachState();
+  }
+
+  private synchronized SiteState attachState() {
+    SiteState s = state.get();
+    if (s != null) {
+      return s;
+    }
+    s = SiteState.attach(ownerClass());
+    state = new WeakReference<>(s);
+    return s;
+  }
+
+  /**
+   * The method's class. Called on the first call of the method, so the class is loaded; never from
+   * inside a transformer.
+   */
+  final Class<?> ownerClass() {
+    ClassLoader l = loader.get();
+    if (l == null && !loader.bootstrap) {
+      throw new IllegalStateException("the class loader of " + display + " has been collected");
+    }
+    try {
+      return Class.forName(ownerName, false, l);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(ownerName + " is not visible from its own class loader", e);
+    }
   }
 
   /** {@code com.acme.Pricing#price(Order, int)}: parameter types by simple name. */
@@ -45,8 +81,20 @@ abstract class Site {
     return sb.append(')').toString();
   }
 
+  /** {@code int themeAsInt()}, {@code List ids(Order)}: the method as Java source names it. */
+  String javaSignature() {
+    String returned = net.bytebuddy.jar.asm.Type.getReturnType(descriptor).getClassName();
+    String simple = returned.substring(returned.lastIndexOf('.') + 1).replace('$', '.');
+    String shown = display.substring(display.indexOf('#') + 1);
+    return simple + " " + shown;
+  }
+
   ClassLoader loader() {
     return loader.get();
+  }
+
+  SiteRegistry.LoaderRef loaderRef() {
+    return loader;
   }
 
   /** {@code com.acme.Pricing#price(Lcom/acme/Order;)Ljava/math/BigDecimal;} for logs and JMX. */
@@ -136,12 +184,6 @@ abstract class Site {
   static final class ConfigSite extends Site {
     final String namespace;
     final String key;
-
-    /** The raw value last converted and its conversion (or NO_VALUE); replaced on change. */
-    volatile Converted converted;
-
-    /** Resolved on first conversion: the method's generic return type. */
-    volatile java.lang.reflect.Type returnType;
 
     ConfigSite(
         int id,

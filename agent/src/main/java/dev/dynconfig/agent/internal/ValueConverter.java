@@ -1,19 +1,59 @@
 package dev.dynconfig.agent.internal;
 
+import dev.dynconfig.document.Json;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 
 /**
- * The target type of a {@code @ConfigValue} method: its generic return type, so that {@link
- * dev.dynconfig.document.Json#convert} (the engine's one conversion, shared with {@code
- * getRuntimeConfig}) honours types such as {@code List<Long>}.
+ * Converts a raw config value to the return type of a {@code @ConfigValue} method: its generic
+ * return type, so that {@link Json#convert} (the engine's one conversion, shared with {@code
+ * getRuntimeConfig}) honours types such as {@code List<Long>}. A type of the application's own (an
+ * enum, a record) is converted with a mapper kept in the site's {@link SiteState}, so the shared
+ * mapper's caches never hold an application class.
  */
 final class ValueConverter {
   private ValueConverter() {}
 
+  static Object convert(Site.ConfigSite site, SiteState state, Object raw)
+      throws ReflectiveOperationException {
+    Type type = state.returnType;
+    if (type == null) {
+      type = returnType(site);
+      state.returnType = type;
+    }
+    if (onlyJdkTypes(type)) {
+      return Json.convert(raw, type);
+    }
+    if (type instanceof Class<?> c && c.isEnum() && raw instanceof String name) {
+      Object constant = enumConstant(c, name);
+      if (constant != null) {
+        return constant;
+      }
+    }
+    com.fasterxml.jackson.databind.ObjectMapper mapper = state.mapper;
+    if (mapper == null) {
+      mapper = Json.isolatedMapper();
+      state.mapper = mapper;
+    }
+    return Json.convert(raw, type, mapper);
+  }
+
+  /** The constant of {@code type} named {@code name} (exactly, as Jackson matches), or null. */
+  private static Object enumConstant(Class<?> type, String name) {
+    for (Object constant : type.getEnumConstants()) {
+      if (((Enum<?>) constant).name().equals(name)) {
+        return constant;
+      }
+    }
+    return null;
+  }
+
   /** The generic return type of the site's method, looked up reflectively (once per site). */
   static Type returnType(Site site) throws ReflectiveOperationException {
-    Class<?> owner = Class.forName(site.ownerName, false, site.loader());
+    Class<?> owner = site.ownerClass();
     for (Method m : owner.getDeclaredMethods()) {
       if (m.getName().equals(site.methodName)
           && net.bytebuddy.jar.asm.Type.getMethodDescriptor(m).equals(site.descriptor)) {
@@ -21,5 +61,32 @@ final class ValueConverter {
       }
     }
     throw new NoSuchMethodException(site.describe());
+  }
+
+  /** Whether every class {@code type} names is the JDK's (bootstrap), e.g. {@code List<Long>}. */
+  static boolean onlyJdkTypes(Type type) {
+    if (type instanceof Class<?> c) {
+      return c.getClassLoader() == null;
+    }
+    if (type instanceof ParameterizedType p) {
+      for (Type a : p.getActualTypeArguments()) {
+        if (!onlyJdkTypes(a)) {
+          return false;
+        }
+      }
+      return onlyJdkTypes(p.getRawType());
+    }
+    if (type instanceof GenericArrayType a) {
+      return onlyJdkTypes(a.getGenericComponentType());
+    }
+    if (type instanceof WildcardType w) {
+      for (Type b : w.getUpperBounds()) {
+        if (!onlyJdkTypes(b)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false; // type variables: let the isolated mapper resolve them
   }
 }

@@ -380,6 +380,26 @@ class RewritingTest {
   }
 
   @Test
+  void toggle_otherwiseInheritedFromSuperclass_isAccepted_asInAGeneratedSubclass()
+      throws Exception {
+    Rewriter loader = new Rewriter(planner, com.acme.fixture.GeneratedPricing.class);
+    Object generated =
+        loader
+            .loadClass(com.acme.fixture.GeneratedPricing.class.getName())
+            .getConstructor()
+            .newInstance();
+    Method price = generated.getClass().getMethod("price", BigDecimal.class);
+    engine.flags.put("new-pricing", false);
+    assertThat(price.invoke(generated, BigDecimal.ONE)).isEqualTo(new BigDecimal(-1));
+    engine.flags.put("new-pricing", true);
+    assertThat(price.invoke(generated, BigDecimal.ONE)).isEqualTo(new BigDecimal(2));
+    // Package-private in the superclass: not callable from a subclass of another loader.
+    assertThat(loader.plans(com.acme.fixture.GeneratedPricing.class))
+        .containsKey("price(Ljava/math/BigDecimal;)Ljava/math/BigDecimal;")
+        .doesNotContainKey("refusedFallback(Ljava/math/BigDecimal;)Ljava/math/BigDecimal;");
+  }
+
+  @Test
   void refusedAnnotations_leaveMethodsUnchanged() throws Exception {
     Rewriter loader = new Rewriter(planner, Refused.class);
     assertThat(loader.plans(Refused.class)).isEmpty();

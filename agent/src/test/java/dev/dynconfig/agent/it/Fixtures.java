@@ -48,6 +48,45 @@ final class Fixtures {
     return jars;
   }
 
+  /**
+   * The classes of {@code classes} (a directory, or a jar as the reactor hands it over) as a new
+   * jar whose manifest names this title and version.
+   */
+  static Path jar(Path classes, Path jar, String title, String version) throws IOException {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    java.util.jar.Attributes main = manifest.getMainAttributes();
+    main.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    main.put(java.util.jar.Attributes.Name.IMPLEMENTATION_TITLE, title);
+    main.put(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION, version);
+    try (java.io.OutputStream out = Files.newOutputStream(jar);
+        java.util.jar.JarOutputStream jarOut = new java.util.jar.JarOutputStream(out, manifest)) {
+      if (Files.isDirectory(classes)) {
+        try (Stream<Path> files = Files.walk(classes)) {
+          for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+            jarOut.putNextEntry(
+                new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+            Files.copy(f, jarOut);
+            jarOut.closeEntry();
+          }
+        }
+      } else {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(classes.toFile())) {
+          for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
+            if (e.isDirectory() || e.getName().equals("META-INF/MANIFEST.MF")) {
+              continue;
+            }
+            jarOut.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+            try (java.io.InputStream entry = in.getInputStream(e)) {
+              entry.transferTo(jarOut);
+            }
+            jarOut.closeEntry();
+          }
+        }
+      }
+    }
+    return jar;
+  }
+
   private static Path codeSource(Class<?> c) {
     try {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
