@@ -171,7 +171,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String route) {
-    String[] seg = Access.segments(route);
+    String[] seg;
+    try {
+      seg = Access.segments(route);
+    } catch (IllegalArgumentException badEncoding) {
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          error("malformed percent-encoding in " + route + ": " + badEncoding.getMessage()));
+      return;
+    }
     for (String s : seg) {
       if (s.isEmpty()) {
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("empty path segment in " + route));
