@@ -39,6 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicatedChaosTest {
   static final boolean LONG = Boolean.getBoolean("dynconfig.chaos.long");
   static final long GRACE_MS = 200;
+
+  /**
+   * Moves where the very next version came from another server (the server the client moved to may
+   * itself be killed before a new version reaches the client; then it cannot show).
+   */
+  static final AtomicInteger STRICT_MOVES = new AtomicInteger();
+
   static final int SERVERS = 3;
   static final int KILLS = LONG ? 20 : 4;
   static final int DB_RESTARTS = LONG ? 2 : 1;
@@ -162,7 +169,7 @@ class ReplicatedChaosTest {
             .as(e.getKey())
             .isEqualTo("v" + e.getKey().substring(1));
       }
-      assertHistoryHoldsEachOnce(url, acked);
+      assertHistoryHoldsEachOnce(url, acked, finalVersion);
 
       // Every client converges, never went backwards, and moved off every killed server.
       List<String> lines = awaitReports(clientJvms, finalVersion);
@@ -181,13 +188,15 @@ class ReplicatedChaosTest {
       System.out.printf(
           "chaos: %d kills, %d database restarts, %d clients, %d acknowledged writes, %d"
               + " unacknowledged attempts, 0 lost, 0 regressions, %d client moves off a killed"
-              + " server, final version %d, %d s%n",
+              + " server (%d with the very next version from another server), final version %d,"
+              + " %d s%n",
           KILLS,
           DB_RESTARTS,
           lines.size(),
           acked.size(),
           unacknowledged.get(),
           moved,
+          STRICT_MOVES.get(),
           finalVersion,
           Duration.ofNanos(System.nanoTime() - started).toSeconds());
     } finally {
@@ -227,30 +236,36 @@ class ReplicatedChaosTest {
     int moved = 0;
     for (Kill k : kills) {
       long[] before = null;
-      long[] after = null;
+      long[] firstAfter = null;
+      boolean servedByAnother = false;
       for (long[] e : ev) {
         if (e[0] < k.at()) {
           before = e;
-        } else if (after == null && e[0] > k.gone() + GRACE_MS) {
-          after = e; // (frames the server wrote before it died may still arrive within the grace)
+        } else if (e[0] > k.gone() + GRACE_MS) {
+          // (frames the server wrote before it died may still arrive within the grace)
+          firstAfter = firstAfter == null ? e : firstAfter;
+          servedByAnother |= e[2] != k.server();
         }
       }
       if (before != null && before[2] == k.server()) {
-        assertThat(after)
-            .as("client %s got nothing after server %d was killed", client, k.server())
-            .isNotNull();
-        assertThat(after[2])
+        assertThat(servedByAnother)
             .as(
-                "client %s: first version after server %d was killed at %d (gone %d) came from; events %s",
+                "client %s was on server %d, killed at %d (gone %d), and was never served by another"
+                    + " server afterwards; events %s",
                 client, k.server(), k.at(), k.gone(), events)
-            .isNotEqualTo(k.server());
+            .isTrue();
         moved++;
+        if (firstAfter[2] != k.server()) {
+          STRICT_MOVES.incrementAndGet();
+        }
       }
     }
     return moved;
   }
 
-  static void assertHistoryHoldsEachOnce(String url, Map<String, Long> acked) throws Exception {
+  /** Every acknowledged write still inside the kept history (the newest 1,000) is there once. */
+  static void assertHistoryHoldsEachOnce(String url, Map<String, Long> acked, long finalVersion)
+      throws Exception {
     try (Connection c = db.connect(url);
         PreparedStatement s =
             c.prepareStatement(
@@ -261,6 +276,9 @@ class ReplicatedChaosTest {
         byChange.computeIfAbsent(rs.getString(1), x -> new ArrayList<>()).add(rs.getLong(2));
       }
       for (Map.Entry<String, Long> e : acked.entrySet()) {
+        if (e.getValue() <= finalVersion - PostgresStore.HISTORY_KEPT) {
+          continue; // trimmed by design
+        }
         assertThat(byChange.get("PUT config/t/" + e.getKey()))
             .as("history of " + e.getKey())
             .containsExactly(e.getValue());
