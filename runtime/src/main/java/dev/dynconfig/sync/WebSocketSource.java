@@ -57,6 +57,8 @@ public final class WebSocketSource implements ConfigSource {
   private EventLoop loop;
   private SslContext ssl;
   private VersionGate gate;
+  // Event loop: connections in a row whose first snapshot was below our version.
+  private int behindStreak;
   private Poller fallback;
   private HttpFetcher fetcher;
   // Event-loop confined:
@@ -226,6 +228,7 @@ public final class WebSocketSource implements ConfigSource {
   private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private String problem;
     private boolean handshook;
+    private boolean sawSnapshot;
     // The server broke the protocol: the session counts as a failed attempt.
     private boolean faulted;
 
@@ -279,7 +282,47 @@ public final class WebSocketSource implements ConfigSource {
         malformed(ctx, e.toString());
         return;
       }
-      gate.offer(bytes, v.asLong(), settings.url().toString());
+      long version = v.asLong();
+      long held = gate.resumeVersion();
+      boolean first = !sawSnapshot;
+      sawSnapshot = true;
+      if (first && version < held) {
+        serverBehind(ctx, version, held);
+        return;
+      }
+      SourceSink.OfferResult r = gate.offer(bytes, version, settings.url().toString());
+      if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
+        behindStreak = 0;
+        gate.status(ConnectionStatus.CONNECTED, null);
+      }
+    }
+
+    /**
+     * The server's current version (its first snapshot on this connection) is below ours: its file
+     * was restored from a backup or it lost its state, and every change it makes up to our version
+     * would be ignored. Reconnect once, announcing our version, which a dynconfig server answers by
+     * moving above it; if it stays below, keep the connection, report the problem in the status and
+     * apply only versions above ours.
+     */
+    private void serverBehind(ChannelHandlerContext ctx, long version, long held) {
+      String what =
+          "the server is at version "
+              + version
+              + ", below version "
+              + held
+              + " that this client already holds (was its file restored from a backup?)";
+      behindStreak++;
+      if (behindStreak == 1) {
+        problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
+        log.warn("{}: {}", settings.url(), problem);
+        ctx.close();
+        return;
+      }
+      String still = what + " even after reconnecting; keeping " + held + " until it passes it";
+      if (behindStreak == 2) {
+        log.warn("{}: {}", settings.url(), still);
+      }
+      gate.status(ConnectionStatus.ERROR, still);
     }
 
     private void malformed(ChannelHandlerContext ctx, String what) {

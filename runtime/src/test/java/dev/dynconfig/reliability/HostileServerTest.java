@@ -310,4 +310,71 @@ class HostileServerTest {
     assertThat(sink.backwards()).isZero();
     assertThat(sink.lastStatus()).isEqualTo(ConnectionStatus.CONNECTED);
   }
+
+  @Test
+  void polling_comparesTheDocumentsOwnVersion_whateverTheHeadersSay_andRejectsAbsurdOnes()
+      throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    List<HostilePeer.Script> answers =
+        List.of(
+            c -> c.http(200, "ETag: \"10\"\r\n", doc(10)),
+            c -> c.http(200, "", doc(3)), // no ETag: an older document
+            c -> c.http(200, "ETag: \"12\"\r\n", doc(4)), // an ETag that lies
+            c -> c.http(200, "", doc(9_000_000_000_000_000_000L)), // would freeze the client
+            c -> c.http(200, "", doc(11)));
+    peer.flags(
+        c -> {
+          int i = n.getAndIncrement();
+          if (i < answers.size()) {
+            answers.get(i).run(c);
+          } else {
+            c.http(304, "ETag: \"11\"\r\n", "");
+          }
+        });
+    HttpPollingSource s =
+        new HttpPollingSource(settings(peer.httpUrl()).withPollingInterval(Duration.ofMillis(50)));
+    source = s;
+    s.start(sink);
+    await("the newest real version", () -> sink.currentVersion() == 11);
+    assertThat(sink.offered()).containsExactly(10L, 11L);
+    assertThat(sink.backwards()).isZero();
+    assertThat(sink.errors())
+        .anyMatch(e -> e != null && e.contains("serves version 3, below version 10"));
+  }
+
+  @Test
+  void webSocket_rejectsAnAbsurdVersion_andKeepsTakingRealOnes() throws Exception {
+    peer.then(
+            c ->
+                c.handshake()
+                    .snapshot(5, doc(5))
+                    .snapshot(9_000_000_000_000_000_000L, doc(9_000_000_000_000_000_000L))
+                    .snapshot(6, doc(6)))
+        .otherwise(HostilePeer.Conn::handshake);
+    startWebSocket();
+    await("the next real version", () -> sink.currentVersion() == 6);
+    assertThat(sink.offered()).containsExactly(5L, 6L);
+  }
+
+  @Test
+  void webSocket_serverBelowOurVersion_reconnectsAnnouncingIt_andTakesTheVersionAbove()
+      throws Exception {
+    peer.then(
+            c -> {
+              c.handshake().snapshot(50, doc(50));
+              c.later(100, c::close);
+            })
+        // Restored from a backup: its current state is 10, below what we hold.
+        .then(c -> c.handshake().snapshot(10, doc(10)).snapshot(11, doc(11)))
+        // A server that moves above the version the client announces.
+        .otherwise(c -> c.handshake().snapshot(51, doc(51)));
+    startWebSocket();
+    await("moved above", () -> sink.currentVersion() == 51);
+    assertThat(sink.applied()).containsExactly(50L, 51L);
+    assertThat(peer.requests.stream().filter(r -> r.contains("/v1/stream")).skip(1))
+        .hasSize(2)
+        .allMatch(r -> r.contains("version=50"));
+    assertThat(sink.errors())
+        .anyMatch(e -> e != null && e.contains("at version 10, below version 50"));
+  }
 }

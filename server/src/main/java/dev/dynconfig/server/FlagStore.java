@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.document.Document;
 import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.sync.AtomicFiles;
 import java.io.IOException;
@@ -46,6 +47,13 @@ final class FlagStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
   private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
   static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The highest version a client may report to move the server above it (see {@link #raiseAbove}):
+   * 2^32 below {@link Document#MAX_VERSION}, so that a read-token holder reporting a huge version
+   * cannot use up the versions left for admin writes.
+   */
+  static final long MAX_CLAIMED_VERSION = Document.MAX_VERSION - (1L << 32);
 
   /** A change to apply to a private copy of the current tree. */
   interface Edit {
@@ -131,6 +139,54 @@ final class FlagStore implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Makes the served version higher than {@code reported}, a version a client says it holds: the
+   * file was restored from a backup (without its sidecar) while clients kept newer versions, and
+   * they would ignore every version up to theirs. The current content is republished as {@code
+   * reported + 1}, so the whole fleet converges on it. Completes with the snapshot served
+   * afterwards (unchanged when {@code reported} is not above it or above {@link
+   * #MAX_CLAIMED_VERSION}).
+   */
+  CompletableFuture<Snapshot> raiseAbove(long reported, String who) {
+    CompletableFuture<Snapshot> result = new CompletableFuture<>();
+    try {
+      writer.execute(
+          () -> {
+            try {
+              result.complete(raise(reported, who));
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.complete(current);
+    }
+    return result;
+  }
+
+  private Snapshot raise(long reported, String who) throws IOException {
+    Snapshot cur = current;
+    if (reported < cur.version() || reported > MAX_CLAIMED_VERSION) {
+      return cur;
+    }
+    long next = reported + 1;
+    ObjectNode stamped = DocumentShapes.stampVersion(cur.tree(), cur.flagd(), next);
+    Snapshot s = new Snapshot(next, serialize(stamped), stamped, cur.flagd());
+    persist(s);
+    log.warn(
+        "{} holds version {}, above the version {} served (the flag file was restored from a"
+            + " backup or replaced without its version sidecar {}): serving the same content as"
+            + " version {} so that every client takes it",
+        who,
+        reported,
+        cur.version(),
+        sidecar.getFileName(),
+        next);
+    audit.info("{} reported version {}: version {} -> {}", who, reported, cur.version(), next);
+    publish(s);
+    return s;
+  }
+
   /** Checks the file for hand edits now (tests call it to avoid waiting for the watcher). */
   CompletableFuture<Void> checkFileNow() {
     return CompletableFuture.runAsync(this::checkFile, writer);
@@ -142,6 +198,13 @@ final class FlagStore implements AutoCloseable {
     ObjectNode edited = edit.apply(cur.tree().deepCopy(), cur.flagd());
     boolean flagd = DocumentShapes.isFlagd(edited);
     long next = cur.version() + 1;
+    if (next > Document.MAX_VERSION) {
+      throw new AdminException(
+          409,
+          "the version limit 2^53 is reached (version "
+              + cur.version()
+              + "); edit the file's version by hand to a lower value and restart");
+    }
     ObjectNode stamped = DocumentShapes.stampVersion(edited, flagd, next);
     byte[] bytes = serialize(stamped);
     validator.validate(bytes, file.getFileName().toString());
@@ -175,6 +238,15 @@ final class FlagStore implements AutoCloseable {
     ObjectNode tree = parseObject(raw, file.getFileName().toString());
     boolean flagd = DocumentShapes.isFlagd(tree);
     long fileVersion = DocumentShapes.readVersion(tree, flagd);
+    if (fileVersion > Document.MAX_VERSION) {
+      log.warn(
+          "{} has version {}, above the limit 2^53 ({}): ignoring it and numbering from the"
+              + " version published before",
+          file,
+          fileVersion,
+          Document.MAX_VERSION);
+      fileVersion = -1;
+    }
     Snapshot s;
     if (fileVersion > side.version
         || (fileVersion == side.version && Arrays.equals(sha256(raw), side.sha256))) {
@@ -241,6 +313,17 @@ final class FlagStore implements AutoCloseable {
       }
       boolean flagd = DocumentShapes.isFlagd(tree);
       long fileVersion = DocumentShapes.readVersion(tree, flagd);
+      if (fileVersion > Document.MAX_VERSION) {
+        log.warn(
+            "Hand edit of {} rejected, still serving version {}: {}: {} is above the limit 2^53"
+                + " ({}); set a lower version or remove it (the server numbers the edit itself)",
+            file,
+            cur.version(),
+            flagd ? "metadata.version" : "version",
+            fileVersion,
+            Document.MAX_VERSION);
+        return;
+      }
       Snapshot s;
       if (fileVersion > cur.version()) {
         s = new Snapshot(fileVersion, raw, tree, flagd);
@@ -297,8 +380,16 @@ final class FlagStore implements AutoCloseable {
   private Sidecar readSidecar() {
     try {
       JsonNode n = MAPPER.readTree(Files.readAllBytes(sidecar));
-      return new Sidecar(
-          n.path("version").asLong(-1), HexFormat.of().parseHex(n.path("sha256").asText("")));
+      long version = n.path("version").asLong(-1);
+      if (version > Document.MAX_VERSION) {
+        log.warn(
+            "Ignoring version {} in {}: above the limit 2^53 ({})",
+            version,
+            sidecar,
+            Document.MAX_VERSION);
+        return new Sidecar(-1, new byte[0]);
+      }
+      return new Sidecar(version, HexFormat.of().parseHex(n.path("sha256").asText("")));
     } catch (NoSuchFileException e) {
       return new Sidecar(-1, new byte[0]);
     } catch (IOException | RuntimeException e) {

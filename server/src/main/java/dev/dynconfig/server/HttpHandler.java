@@ -65,8 +65,39 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void getFlags(ChannelHandlerContext ctx, FullHttpRequest req) {
-    Snapshot s = server.store().current();
+    Snapshot cur = server.store().current();
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    long held = inm == null ? -1 : heldVersion(inm);
+    if (held > cur.version()) {
+      // A poller holds a newer version than ours: answer once the store has moved above it.
+      server
+          .store()
+          .raiseAbove(held, "poller " + ctx.channel().remoteAddress())
+          .whenComplete(
+              (s, err) ->
+                  ctx.executor().execute(() -> getFlags(ctx, req, inm, s != null ? s : cur)));
+      return;
+    }
+    getFlags(ctx, req, inm, cur);
+  }
+
+  /** The version in a single strong or weak numeric entity tag, else -1. */
+  static long heldVersion(String ifNoneMatch) {
+    String t = ifNoneMatch.trim();
+    if (t.startsWith("W/")) {
+      t = t.substring(2);
+    }
+    if (t.length() < 3 || t.length() > 20 || !t.startsWith("\"") || !t.endsWith("\"")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(t.substring(1, t.length() - 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void getFlags(ChannelHandlerContext ctx, FullHttpRequest req, String inm, Snapshot s) {
     FullHttpResponse res;
     if (inm != null && etagMatches(inm, s.etag())) {
       res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
@@ -117,6 +148,15 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         clientVersion = -1; // unknown: send the full document
       }
     }
+    if (clientVersion > FlagStore.MAX_CLAIMED_VERSION) {
+      log.warn(
+          "Stream client {} reports version {}, above the highest the server accepts ({}):"
+              + " sending it the current document",
+          ctx.channel().remoteAddress(),
+          clientVersion,
+          FlagStore.MAX_CLAIMED_VERSION);
+      clientVersion = -1;
+    }
     String scheme = server.tls() ? "wss" : "ws";
     WebSocketServerHandshakerFactory factory =
         new WebSocketServerHandshakerFactory(
@@ -130,6 +170,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     ChannelPipeline p = ctx.pipeline();
+    long reported = clientVersion;
     StreamHandler handler = new StreamHandler(hs, ctx.channel(), clientVersion);
     p.remove(AuthGate.class);
     p.replace(this, "stream", handler);
@@ -145,6 +186,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   // is either sent after it or dropped as not newer (see StreamHandler).
                   server.register(f.channel(), handler);
                   handler.offer(server.store().current());
+                  if (reported > server.store().current().version()) {
+                    // The store was restored below this client: move above it (broadcast).
+                    server
+                        .store()
+                        .raiseAbove(reported, "stream client " + f.channel().remoteAddress());
+                  }
                 });
   }
 
