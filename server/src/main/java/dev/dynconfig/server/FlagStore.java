@@ -2,7 +2,6 @@ package dev.dynconfig.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.document.Document;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
 final class FlagStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
   private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
-  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER = StrictTree.MAPPER;
 
   /**
    * The highest version a client may report to move the server above it (see {@link #raiseAbove}):
@@ -401,30 +400,24 @@ final class FlagStore implements AutoCloseable {
   private record Sidecar(long version, byte[] sha256) {}
 
   static ObjectNode parseObject(byte[] raw, String origin) throws DocumentException {
+    JsonNode n;
     try {
-      JsonNode n = MAPPER.readTree(raw);
-      if (n instanceof ObjectNode o) {
-        return o;
-      }
+      n = StrictTree.read(raw);
+    } catch (StrictTree.Refused e) {
       throw new DocumentException(
           origin,
           java.util.List.of(
               new DocumentException.Problem(
-                  "$",
-                  n == null ? "" : n.getNodeType().name(),
-                  "the document must be a JSON object")));
-    } catch (IOException e) {
-      throw new DocumentException(
-          origin,
-          java.util.List.of(
-              new DocumentException.Problem(
-                  "$",
-                  null,
-                  "is not valid JSON: "
-                      + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                          ? j.getOriginalMessage()
-                          : e.getMessage()))));
+                  e.path(), null, "cannot be read exactly: " + e.getMessage())));
     }
+    if (n instanceof ObjectNode o) {
+      return o;
+    }
+    throw new DocumentException(
+        origin,
+        java.util.List.of(
+            new DocumentException.Problem(
+                "$", n.getNodeType().name(), "the document must be a JSON object")));
   }
 
   static byte[] serialize(ObjectNode tree) {

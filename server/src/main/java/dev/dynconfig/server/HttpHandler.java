@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.document.DocumentException;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -213,18 +212,21 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     JsonNode body = null;
     if (put) {
-      try (ByteBufInputStream in = new ByteBufInputStream(req.content())) {
-        body = FlagStore.MAPPER.readTree((java.io.InputStream) in);
-      } catch (IOException e) {
-        respond(
-            ctx,
-            req,
-            HttpResponseStatus.BAD_REQUEST,
-            error("body is not valid JSON: " + e.getMessage()));
-        return;
-      }
-      if (body == null || body.isMissingNode()) {
-        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("PUT needs a JSON body"));
+      byte[] bytes = new byte[req.content().readableBytes()];
+      req.content().getBytes(req.content().readerIndex(), bytes);
+      try {
+        body = StrictTree.read(bytes);
+      } catch (StrictTree.Refused e) {
+        ObjectNode problem =
+            error(
+                "the body cannot be taken exactly as sent, nothing was changed: "
+                    + e.path()
+                    + " "
+                    + e.getMessage());
+        ObjectNode p = problem.putArray("problems").addObject();
+        p.put("path", e.path());
+        p.put("reason", e.getMessage());
+        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problem);
         return;
       }
     }
