@@ -167,7 +167,7 @@ public final class DynamicConfigOptions {
         + ", file="
         + file
         + ", url="
-        + url
+        + dev.dynconfig.sync.RedactedUrl.of(url)
         + ", token="
         + (token == null ? "none" : "***")
         + ", pollingInterval="

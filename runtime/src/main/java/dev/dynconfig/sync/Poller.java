@@ -22,6 +22,7 @@ final class Poller {
   private final EventLoop loop;
   private final HttpFetcher fetcher;
   private final URI url;
+  private final String shownUrl;
   private final VersionGate gate;
   private final Duration interval;
   private final Backoff backoff;
@@ -43,6 +44,7 @@ final class Poller {
     this.loop = loop;
     this.fetcher = fetcher;
     this.url = url;
+    this.shownUrl = RedactedUrl.of(url);
     this.gate = gate;
     this.interval = interval;
     this.backoff = new Backoff(retry);
@@ -111,13 +113,14 @@ final class Poller {
             (res, err) -> {
               String problem = null;
               if (err != null) {
-                problem = "GET " + url + " failed: " + rootMessage(err);
+                problem = "GET " + shownUrl + " failed: " + rootMessage(err);
               } else if (res.status() == 200) {
                 problem = offer(res, held);
               } else if (res.status() == 401) {
-                problem = "GET " + url + ": 401, the server refused the token (option 'token')";
+                problem =
+                    "GET " + shownUrl + ": 401, the server refused the token (option 'token')";
               } else if (res.status() != 304) {
-                problem = "GET " + url + ": unexpected HTTP " + res.status();
+                problem = "GET " + shownUrl + ": unexpected HTTP " + res.status();
               }
               if (problem == null) {
                 backoff.reset();
@@ -142,7 +145,7 @@ final class Poller {
    * carries no version). Returns a problem when the server serves a version below {@code held}.
    */
   private String offer(HttpFetcher.Response res, long held) {
-    String origin = url.toString();
+    String origin = shownUrl;
     long version = DocumentVersions.of(res.body(), origin);
     long etag = parseEtag(res.etag());
     if (version == DocumentVersions.NONE) {
@@ -153,7 +156,7 @@ final class Poller {
     if (version >= 0 && version < held) {
       String problem =
           "GET "
-              + url
+              + shownUrl
               + " serves version "
               + version
               + ", below version "

@@ -52,6 +52,7 @@ public final class WebSocketSource implements ConfigSource {
 
   private final RemoteSettings settings;
   private final URI flagsUrl;
+  private final String shownUrl;
   private final Backoff backoff;
   private EventLoopGroup group;
   private EventLoop loop;
@@ -70,6 +71,7 @@ public final class WebSocketSource implements ConfigSource {
   public WebSocketSource(RemoteSettings settings) {
     this.settings = settings;
     this.flagsUrl = flagsUrlFor(settings.url());
+    this.shownUrl = RedactedUrl.of(settings.url());
     this.backoff = new Backoff(settings.retry());
   }
 
@@ -185,7 +187,7 @@ public final class WebSocketSource implements ConfigSource {
     hadDocumentOrConnection = true;
     fallback.stop();
     gate.status(ConnectionStatus.CONNECTED, null);
-    log.debug("Connected to {}", settings.url());
+    log.debug("Connected to {}", shownUrl);
   }
 
   /**
@@ -210,12 +212,12 @@ public final class WebSocketSource implements ConfigSource {
     if (error) {
       log.warn(
           "{} unreachable ({} attempts): {}; retrying in {} ms",
-          settings.url(),
+          shownUrl,
           backoff.failures(),
           reason,
           delay.toMillis());
     } else {
-      log.info("{}: {}; reconnecting in {} ms", settings.url(), reason, delay.toMillis());
+      log.info("{}: {}; reconnecting in {} ms", shownUrl, reason, delay.toMillis());
     }
     // Poll while down; right away when nothing was ever received (e.g. a proxy refusing upgrades).
     fallback.start(
@@ -266,7 +268,7 @@ public final class WebSocketSource implements ConfigSource {
       }
       String type = env.path("type").asText("");
       if (!type.equals("snapshot")) {
-        log.debug("Ignoring message of type '{}' from {}", type, settings.url());
+        log.debug("Ignoring message of type '{}' from {}", type, shownUrl);
         return;
       }
       JsonNode v = env.get("version");
@@ -290,7 +292,7 @@ public final class WebSocketSource implements ConfigSource {
         serverBehind(ctx, version, held);
         return;
       }
-      SourceSink.OfferResult r = gate.offer(bytes, version, settings.url().toString());
+      SourceSink.OfferResult r = gate.offer(bytes, version, shownUrl);
       if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
         behindStreak = 0;
         gate.status(ConnectionStatus.CONNECTED, null);
@@ -314,13 +316,13 @@ public final class WebSocketSource implements ConfigSource {
       behindStreak++;
       if (behindStreak == 1) {
         problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
-        log.warn("{}: {}", settings.url(), problem);
+        log.warn("{}: {}", shownUrl, problem);
         ctx.close();
         return;
       }
       String still = what + " even after reconnecting; keeping " + held + " until it passes it";
       if (behindStreak == 2) {
-        log.warn("{}: {}", settings.url(), still);
+        log.warn("{}: {}", shownUrl, still);
       }
       gate.status(ConnectionStatus.ERROR, still);
     }
@@ -329,7 +331,7 @@ public final class WebSocketSource implements ConfigSource {
       // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
       problem = "malformed message from the server (" + what + ")";
       faulted = true;
-      log.warn("{}: {}", settings.url(), problem);
+      log.warn("{}: {}", shownUrl, problem);
       ctx.close();
     }
 
@@ -383,7 +385,7 @@ public final class WebSocketSource implements ConfigSource {
 
   @Override
   public String describe() {
-    return "websocket:" + settings.url();
+    return "websocket:" + shownUrl;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.dynconfig.server;
 
 import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.sync.TlsSuites;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -83,7 +85,8 @@ public final class DynconfigServer implements AutoCloseable {
         ssl =
             SslContextBuilder.forServer(cfg.tlsCert.toFile(), cfg.tlsKey.toFile())
                 .sslProvider(SslProvider.JDK)
-                .protocols("TLSv1.3", "TLSv1.2")
+                .protocols(TlsSuites.PROTOCOLS)
+                .ciphers(TlsSuites.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .build();
       } catch (Exception e) {
         throw new IOException(

@@ -46,6 +46,19 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("malformed HTTP request"));
       return;
     }
+    try {
+      route(ctx, req);
+    } catch (IllegalArgumentException badEncoding) {
+      // QueryStringDecoder: a '%' not followed by two hex digits, in the path or the query.
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          error("malformed percent-encoding in the request target: " + badEncoding.getMessage()));
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
     String path = qs.rawPath();
     if (path.equals("/v1/flags")) {
