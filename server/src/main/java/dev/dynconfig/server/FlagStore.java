@@ -63,6 +63,7 @@ final class FlagStore implements AutoCloseable {
   private final Path sidecar;
   private final DocumentValidator validator;
   private final Consumer<Snapshot> publisher;
+  private final FatalErrors fatal;
   private final ScheduledExecutorService writer;
   private volatile Snapshot current;
   // Writer-thread only: the bytes last seen in / written to the file, so our own writes and
@@ -74,7 +75,9 @@ final class FlagStore implements AutoCloseable {
   private ScheduledFuture<?> pollTask;
   private ScheduledFuture<?> pendingCheck;
 
-  private FlagStore(Path file, DocumentValidator validator, Consumer<Snapshot> publisher) {
+  private FlagStore(
+      Path file, DocumentValidator validator, Consumer<Snapshot> publisher, FatalErrors fatal) {
+    this.fatal = fatal;
     this.file = file.toAbsolutePath();
     this.sidecar = this.file.resolveSibling("." + this.file.getFileName() + ".dynconfig-state");
     this.validator = validator;
@@ -93,9 +96,13 @@ final class FlagStore implements AutoCloseable {
    * start by serving something the clients would reject.
    */
   static FlagStore open(
-      Path file, DocumentValidator validator, Consumer<Snapshot> publisher, Duration pollInterval)
+      Path file,
+      DocumentValidator validator,
+      Consumer<Snapshot> publisher,
+      Duration pollInterval,
+      FatalErrors fatal)
       throws IOException, DocumentException {
-    FlagStore store = new FlagStore(file, validator, publisher);
+    FlagStore store = new FlagStore(file, validator, publisher, fatal);
     // A crash between writing a temporary file and renaming it leaves the temporary behind.
     AtomicFiles.deleteStaleTemporaries(store.file);
     AtomicFiles.deleteStaleTemporaries(store.sidecar);
@@ -129,6 +136,7 @@ final class FlagStore implements AutoCloseable {
             try {
               result.complete(applyEdit(who, what, edit));
             } catch (Throwable t) {
+              fatal.check(t, "the store writing " + what);
               result.completeExceptionally(t);
             }
           });
@@ -154,6 +162,7 @@ final class FlagStore implements AutoCloseable {
             try {
               result.complete(raise(reported, who));
             } catch (Throwable t) {
+              fatal.check(t, "the store raising the version");
               result.completeExceptionally(t);
             }
           });
@@ -188,7 +197,8 @@ final class FlagStore implements AutoCloseable {
 
   /** Checks the file for hand edits now (tests call it to avoid waiting for the watcher). */
   CompletableFuture<Void> checkFileNow() {
-    return CompletableFuture.runAsync(this::checkFile, writer);
+    return CompletableFuture.runAsync(
+        fatal.guard(this::checkFile, "the store's file check"), writer);
   }
 
   private Snapshot applyEdit(String who, String what, Edit edit)
@@ -439,7 +449,9 @@ final class FlagStore implements AutoCloseable {
   private void startWatching(Duration pollInterval) {
     // Polling catches what the WatchService misses (network file systems, some container mounts).
     long ms = Math.max(10, pollInterval.toMillis());
-    pollTask = writer.scheduleWithFixedDelay(this::checkFile, ms, ms, TimeUnit.MILLISECONDS);
+    pollTask =
+        writer.scheduleWithFixedDelay(
+            fatal.guard(this::checkFile, "the store's file check"), ms, ms, TimeUnit.MILLISECONDS);
     try {
       watchService = file.getFileSystem().newWatchService();
       file.getParent()
@@ -452,7 +464,8 @@ final class FlagStore implements AutoCloseable {
       log.info("No file-system events for {} ({}); polling every {} ms", file, e, ms);
       return;
     }
-    watchThread = new Thread(this::watchLoop, "dynconfig-file-watch");
+    watchThread =
+        new Thread(fatal.guard(this::watchLoop, "the file watcher"), "dynconfig-file-watch");
     watchThread.setDaemon(true);
     watchThread.start();
   }
@@ -487,7 +500,9 @@ final class FlagStore implements AutoCloseable {
       return;
     }
     try {
-      pendingCheck = writer.schedule(this::checkFile, 50, TimeUnit.MILLISECONDS);
+      pendingCheck =
+          writer.schedule(
+              fatal.guard(this::checkFile, "the store's file check"), 50, TimeUnit.MILLISECONDS);
     } catch (RuntimeException shuttingDown) {
       // closed
     }

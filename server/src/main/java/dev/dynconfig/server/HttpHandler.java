@@ -118,9 +118,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
               HttpResponseStatus.OK,
-              req.method().equals(HttpMethod.HEAD)
-                  ? Unpooled.EMPTY_BUFFER
-                  : Unpooled.wrappedBuffer(s.bytes()));
+              req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : server.wire().body(s));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     }
     res.headers().set(HttpHeaderNames.ETAG, s.etag());
@@ -183,7 +181,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     ChannelPipeline p = ctx.pipeline();
     long reported = clientVersion;
-    StreamHandler handler = new StreamHandler(hs, ctx.channel(), clientVersion);
+    StreamHandler handler =
+        new StreamHandler(hs, ctx.channel(), clientVersion, server.fatal(), server.wire());
     p.remove(AuthGate.class);
     p.replace(this, "stream", handler);
     hs.handshake(ctx.channel(), req)
@@ -196,6 +195,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   }
                   // Register first, then send the current document: a broadcast racing with this
                   // is either sent after it or dropped as not newer (see StreamHandler).
+                  // Streams take whole documents: a deeper queue than plain HTTP before the
+                  // newest-pending-snapshot coalescing starts.
+                  f.channel().config().setWriteBufferWaterMark(DynconfigServer.STREAM_WATER_MARK);
                   server.register(f.channel(), handler);
                   handler.offer(server.store().current());
                   if (reported > server.store().current().version()) {
@@ -400,6 +402,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    server.fatal().check(cause, "HTTP connection " + ctx.channel().remoteAddress());
     log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
