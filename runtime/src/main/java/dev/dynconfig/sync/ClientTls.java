@@ -38,7 +38,7 @@ final class ClientTls {
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException(
           "Cannot set up TLS for "
-              + url
+              + RedactedUrl.of(url)
               + (trustPem == null ? "" : " with trust file " + trustPem)
               + ": "
               + e.getMessage(),
