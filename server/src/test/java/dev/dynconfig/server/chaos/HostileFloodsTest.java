@@ -73,6 +73,11 @@ class HostileFloodsTest {
     return Math.max(0, PlatformDependent.usedDirectMemory()) + jdk;
   }
 
+  /** Heap in use (garbage included: an upper bound of what the attack made the server keep). */
+  static long heapBytes() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
   /**
    * The well-behaved client: a GET and an admin write must succeed; returns the slower of the two
    * in milliseconds (reported, not asserted: CI timing is not reliable).
@@ -92,9 +97,12 @@ class HostileFloodsTest {
 
   /** Samples the largest per-connection queue while {@code attack} runs on its own thread. */
   long[] underAttack(ThrowingRunnable attack, String what) throws Exception {
+    System.gc();
     long direct0 = directBytes();
+    long heap0 = heapBytes();
     AtomicLong maxPending = new AtomicLong();
     AtomicLong maxDirect = new AtomicLong();
+    AtomicLong maxHeap = new AtomicLong();
     Thread attacker =
         new Thread(
             () -> {
@@ -112,6 +120,7 @@ class HostileFloodsTest {
     while (attacker.isAlive() && rounds < (Chaos.LONG ? 400 : 40)) {
       maxPending.accumulateAndGet(server.maxPendingBytes(), Math::max);
       maxDirect.accumulateAndGet(directBytes() - direct0, Math::max);
+      maxHeap.accumulateAndGet(heapBytes() - heap0, Math::max);
       if (rounds % 10 == 0) {
         slowest = Math.max(slowest, wellBehavedRoundTrip(what + rounds));
       }
@@ -119,7 +128,7 @@ class HostileFloodsTest {
       Thread.sleep(25);
     }
     slowest = Math.max(slowest, wellBehavedRoundTrip(what + "-end"));
-    return new long[] {maxPending.get(), maxDirect.get(), slowest};
+    return new long[] {maxPending.get(), maxDirect.get(), slowest, maxHeap.get()};
   }
 
   /** How long until the server holds no connection but the well-behaved client's. */
@@ -157,9 +166,9 @@ class HostileFloodsTest {
     flooder.close();
     long recovered = recoveryMillis(left);
     System.out.printf(
-        "ping flood: %d KiB of pings sent, max queued %d KiB, direct +%d KiB, slowest good round"
-            + " trip %d ms, recovered in %d ms%n",
-        sent.get() >> 10, m[0] >> 10, m[1] >> 10, m[2], recovered);
+        "ping flood: %d KiB of pings sent, max queued %d KiB, direct +%d KiB, heap +%d KiB,"
+            + " slowest good round trip %d ms, recovered in %d ms%n",
+        sent.get() >> 10, m[0] >> 10, m[1] >> 10, m[3] >> 10, m[2], recovered);
     assertThat(sent.get()).as("the server stopped taking pings").isLessThan(megabytes << 20);
     assertThat(m[0]).as("bytes queued for the flooder").isLessThanOrEqualTo((1 << 20) + 64 * 1024);
     assertThat(server.streamConnections()).isZero();
@@ -200,9 +209,9 @@ class HostileFloodsTest {
     pipeliner.close();
     long recovered = recoveryMillis(left);
     System.out.printf(
-        "pipelined GETs: %d written of %d, max queued %d KiB, direct +%d KiB, slowest good round"
-            + " trip %d ms, recovered in %d ms%n",
-        written.get(), requests, m[0] >> 10, m[1] >> 10, m[2], recovered);
+        "pipelined GETs: %d written of %d, max queued %d KiB, direct +%d KiB, heap +%d KiB,"
+            + " slowest good round trip %d ms, recovered in %d ms%n",
+        written.get(), requests, m[0] >> 10, m[1] >> 10, m[3] >> 10, m[2], recovered);
     // Without the bound: ~4 KiB per request answered, i.e. hundreds of MiB.
     assertThat(m[0])
         .as("bytes queued for the pipeliner")
