@@ -231,6 +231,7 @@ public final class WebSocketSource implements ConfigSource {
     private String problem;
     private boolean handshook;
     private boolean sawSnapshot;
+    private boolean closing;
     // The server broke the protocol: the session counts as a failed attempt.
     private boolean faulted;
 
@@ -252,8 +253,10 @@ public final class WebSocketSource implements ConfigSource {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-      if (!(frame instanceof TextWebSocketFrame)) {
-        return; // pings are answered by the protocol handler; nothing else is defined
+      if (!(frame instanceof TextWebSocketFrame) || closing) {
+        // Pings are answered by the protocol handler; nothing else is defined. After deciding to
+        // close, frames still in the same read are not applied.
+        return;
       }
       JsonNode env;
       try (InputStream in = new ByteBufInputStream(frame.content())) {
@@ -317,6 +320,7 @@ public final class WebSocketSource implements ConfigSource {
       if (behindStreak == 1) {
         problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
         log.warn("{}: {}", shownUrl, problem);
+        closing = true;
         ctx.close();
         return;
       }
@@ -332,6 +336,7 @@ public final class WebSocketSource implements ConfigSource {
       problem = "malformed message from the server (" + what + ")";
       faulted = true;
       log.warn("{}: {}", shownUrl, problem);
+      closing = true;
       ctx.close();
     }
 
