@@ -19,11 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides on the request head, before any body byte is buffered: only {@code PUT /v1/admin/**}
- * takes a body, so a body announced anywhere else is refused ({@code 413}), and so is a body
- * announced larger than {@code maxBodyBytes}. Either way the connection is closed after the answer
- * instead of reading the body to find the next request (what still arrives for a moment is dropped,
- * never buffered).
+ * Decides on the request head, before any body byte is buffered: only admin writes and the
+ * console's sign-in ({@link #takesBody}) take a body, so a body announced anywhere else is refused
+ * ({@code 413}), and so is a body announced larger than {@code maxBodyBytes}. Either way the
+ * connection is closed after the answer instead of reading the body to find the next request (what
+ * still arrives for a moment is dropped, never buffered).
  */
 final class BodyPolicy extends ChannelInboundHandlerAdapter {
   /** How long a refused upload may go on (discarded) so that its sender reads the answer. */
@@ -45,7 +45,7 @@ final class BodyPolicy extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest req) {
       boolean announcesBody =
           HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
-      boolean takesBody = req.method().equals(HttpMethod.PUT) && req.uri().startsWith("/v1/admin/");
+      boolean takesBody = takesBody(req.method(), req.uri());
       String refusal = null;
       if (announcesBody && !takesBody) {
         refusal =
@@ -62,6 +62,14 @@ final class BodyPolicy extends ChannelInboundHandlerAdapter {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Admin writes ({@code PUT}/{@code POST /v1/admin/**}) and the console's sign-in. */
+  static boolean takesBody(HttpMethod method, String uri) {
+    String path = path(uri);
+    boolean write = method.equals(HttpMethod.PUT) || method.equals(HttpMethod.POST);
+    return write && path.startsWith("/v1/admin/")
+        || method.equals(HttpMethod.POST) && path.equals("/v1/session");
   }
 
   private static String path(String uri) {

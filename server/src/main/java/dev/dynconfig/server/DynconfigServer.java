@@ -26,6 +26,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -62,7 +63,8 @@ public final class DynconfigServer implements AutoCloseable {
       new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
   private final Builder cfg;
-  private final Tokens tokens;
+  private final Principals principals;
+  private final Sessions sessions;
   private final FatalErrors fatal;
   private final WireForms wire = new WireForms();
   private final ConnectionCaps caps;
@@ -75,7 +77,8 @@ public final class DynconfigServer implements AutoCloseable {
 
   private DynconfigServer(Builder b) {
     this.cfg = b;
-    this.tokens = new Tokens(b.readToken, b.adminToken);
+    this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
+    this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
     this.fatal = new FatalErrors(b.onFatalError);
     this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress);
   }
@@ -114,7 +117,15 @@ public final class DynconfigServer implements AutoCloseable {
             e);
       }
     }
-    store = FlagStore.open(cfg.file, cfg.validator, this::broadcast, cfg.filePollInterval, fatal);
+    store =
+        FlagStore.open(
+            cfg.file,
+            cfg.validator,
+            this::broadcast,
+            cfg.filePollInterval,
+            cfg.historySize,
+            cfg.clock,
+            fatal);
     FatalGuard guard = new FatalGuard(fatal);
     boss =
         new MultiThreadIoEventLoopGroup(
@@ -146,10 +157,11 @@ public final class DynconfigServer implements AutoCloseable {
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
                       p.addLast("head-timeout", new HeadTimeout(cfg.headTimeout.toMillis()));
-                      p.addLast("auth", new AuthGate(tokens));
+                      p.addLast("auth", new AuthGate(principals, sessions));
                       p.addLast("body", new BodyPolicy(cfg.maxBodyBytes));
                       p.addLast("aggregate", new ClosingAggregator(cfg.maxBodyBytes));
                       p.addLast("backpressure", new Backpressure());
+                      p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
                   });
@@ -338,6 +350,11 @@ public final class DynconfigServer implements AutoCloseable {
     private Duration headTimeout = Duration.ofSeconds(10);
     private DocumentValidator validator = DocumentValidator.ENGINE;
     private java.util.function.Consumer<Throwable> onFatalError = FatalErrors.EXIT_PROCESS;
+    private String usersJson;
+    private String usersOrigin = "users.json";
+    private int historySize = 1000;
+    private Clock clock = Clock.systemUTC();
+    private Duration sessionTimeout = Duration.ofHours(8);
 
     private Builder() {}
 
@@ -366,6 +383,38 @@ public final class DynconfigServer implements AutoCloseable {
 
     public Builder adminToken(String token) {
       this.adminToken = token;
+      return this;
+    }
+
+    /**
+     * Named principals: the content of a {@code users.json} ({@code {"users": [{"name", "role",
+     * "token": "sha256:..."}]}}, entries printed by {@code hash-token}); {@code origin} names it in
+     * error messages. They come in addition to the read and admin tokens.
+     */
+    public Builder users(String usersJson, String origin) {
+      this.usersJson = usersJson;
+      this.usersOrigin = origin;
+      return this;
+    }
+
+    /** How many of the newest changes the history keeps (default 1,000). */
+    public Builder historySize(int changes) {
+      this.historySize = changes;
+      return this;
+    }
+
+    /** How long a console session lasts after sign-in (default 8 h). */
+    public Builder sessionTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the session timeout must be positive, got " + timeout);
+      }
+      this.sessionTimeout = timeout;
+      return this;
+    }
+
+    /** The clock for history timestamps and session expiry (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
       return this;
     }
 

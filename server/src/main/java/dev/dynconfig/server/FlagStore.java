@@ -20,6 +20,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -65,6 +66,8 @@ final class FlagStore implements AutoCloseable {
   private final Consumer<Snapshot> publisher;
   private final FatalErrors fatal;
   private final ScheduledExecutorService writer;
+  private final ChangeHistory history;
+  private final Clock clock;
   private volatile Snapshot current;
   // Writer-thread only: the bytes last seen in / written to the file, so our own writes and
   // unchanged files are not treated as hand edits, and a broken edit is reported once.
@@ -76,9 +79,16 @@ final class FlagStore implements AutoCloseable {
   private ScheduledFuture<?> pendingCheck;
 
   private FlagStore(
-      Path file, DocumentValidator validator, Consumer<Snapshot> publisher, FatalErrors fatal) {
+      Path file,
+      DocumentValidator validator,
+      Consumer<Snapshot> publisher,
+      ChangeHistory history,
+      Clock clock,
+      FatalErrors fatal) {
     this.fatal = fatal;
     this.file = file.toAbsolutePath();
+    this.history = history;
+    this.clock = clock;
     this.sidecar = this.file.resolveSibling("." + this.file.getFileName() + ".dynconfig-state");
     this.validator = validator;
     this.publisher = publisher;
@@ -100,9 +110,13 @@ final class FlagStore implements AutoCloseable {
       DocumentValidator validator,
       Consumer<Snapshot> publisher,
       Duration pollInterval,
+      int historySize,
+      Clock clock,
       FatalErrors fatal)
       throws IOException, DocumentException {
-    FlagStore store = new FlagStore(file, validator, publisher, fatal);
+    FlagStore store =
+        new FlagStore(
+            file, validator, publisher, FileChangeHistory.open(file, historySize), clock, fatal);
     // A crash between writing a temporary file and renaming it leaves the temporary behind.
     AtomicFiles.deleteStaleTemporaries(store.file);
     AtomicFiles.deleteStaleTemporaries(store.sidecar);
@@ -124,17 +138,24 @@ final class FlagStore implements AutoCloseable {
     return file;
   }
 
+  ChangeHistory history() {
+    return history;
+  }
+
   /**
    * Applies {@code edit} on the writer thread. Completes with the new snapshot, or exceptionally
-   * with {@link AdminException} / {@link DocumentException} (nothing changed then).
+   * with {@link AdminException} / {@link DocumentException} (nothing changed then). With a {@code
+   * precondition} the edit is refused (409) when it would overwrite a change made after the
+   * caller's version.
    */
-  CompletableFuture<Snapshot> submit(String who, String what, Edit edit) {
+  CompletableFuture<Snapshot> submit(
+      Author author, String what, Precondition precondition, Edit edit) {
     CompletableFuture<Snapshot> result = new CompletableFuture<>();
     try {
       writer.execute(
           () -> {
             try {
-              result.complete(applyEdit(who, what, edit));
+              result.complete(applyEdit(author, what, precondition, edit));
             } catch (Throwable t) {
               fatal.check(t, "the store writing " + what);
               result.completeExceptionally(t);
@@ -201,9 +222,12 @@ final class FlagStore implements AutoCloseable {
         fatal.guard(this::checkFile, "the store's file check"), writer);
   }
 
-  private Snapshot applyEdit(String who, String what, Edit edit)
+  private Snapshot applyEdit(Author author, String what, Precondition precondition, Edit edit)
       throws AdminException, DocumentException, IOException {
     Snapshot cur = current;
+    if (precondition != null) {
+      precondition.check(cur.version(), history);
+    }
     ObjectNode edited = edit.apply(cur.tree().deepCopy(), cur.flagd());
     boolean flagd = DocumentShapes.isFlagd(edited);
     long next = cur.version() + 1;
@@ -219,7 +243,8 @@ final class FlagStore implements AutoCloseable {
     validator.validate(bytes, file.getFileName().toString());
     Snapshot s = new Snapshot(next, bytes, stamped, flagd);
     persist(s);
-    audit.info("{} {}: version {} -> {}", who, what, cur.version(), next);
+    audit.info("{} {}: version {} -> {}", author.auditName(), what, cur.version(), next);
+    record(author, what, cur, s);
     publish(s);
     return s;
   }
@@ -241,6 +266,7 @@ final class FlagStore implements AutoCloseable {
       validator.validate(s.bytes(), file.getFileName().toString());
       persist(s);
       current = s;
+      history.startedAt(v);
       log.info("Created {} (version {})", file, v);
       return;
     }
@@ -286,6 +312,7 @@ final class FlagStore implements AutoCloseable {
     }
     lastKey = FileKey.of(file);
     current = s;
+    history.startedAt(s.version());
   }
 
   /** Writer thread: the file changed on disk (or may have). */
@@ -356,10 +383,29 @@ final class FlagStore implements AutoCloseable {
       } else {
         writeSidecar(s);
       }
-      audit.info("file {}: version {} -> {}", file.getFileName(), cur.version(), s.version());
+      Author author = Author.file(file.getFileName().toString());
+      audit.info("{}: version {} -> {}", author.auditName(), cur.version(), s.version());
+      record(author, "edit " + file.getFileName(), cur, s);
       publish(s);
     } catch (IOException | RuntimeException e) {
       log.warn("Could not check {} for changes: {}", file, e.toString());
+    }
+  }
+
+  private void record(Author author, String what, Snapshot before, Snapshot after) {
+    try {
+      history.append(
+          new Change(
+              0,
+              after.version(),
+              before.version(),
+              clock.instant(),
+              author.principal(),
+              author.source(),
+              what,
+              DocumentDiff.between(before.tree(), after.tree())));
+    } catch (RuntimeException e) {
+      log.warn("Could not record version {} in the history", after.version(), e);
     }
   }
 
@@ -526,6 +572,7 @@ final class FlagStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    history.close();
   }
 
   /** Cheap change detection before reading the file. */
