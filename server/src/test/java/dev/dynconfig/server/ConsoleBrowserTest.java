@@ -362,7 +362,8 @@ class ConsoleBrowserTest {
     value.clear();
     value.sendKeys("\"light\"");
     driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
-    awaitStatus("Saved");
+    // Not just "Saved": the allocation's "Saved (version 6)" may still be shown.
+    awaitStatus("Saved (version 7)");
     doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("config").path("ui").path("theme").asText()).isEqualTo("light");
   }
