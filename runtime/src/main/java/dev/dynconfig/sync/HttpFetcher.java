@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -87,7 +88,7 @@ final class HttpFetcher {
     return ssl;
   }
 
-  CompletableFuture<Response> get(URI uri, String ifNoneMatch) {
+  CompletableFuture<Response> get(URI uri, InetSocketAddress address, String ifNoneMatch) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
@@ -97,6 +98,7 @@ final class HttpFetcher {
             ssl,
             host,
             port,
+            address,
             timeout,
             pipeline ->
                 pipeline

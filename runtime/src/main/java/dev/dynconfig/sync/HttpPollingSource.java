@@ -14,13 +14,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpPollingSource implements ConfigSource {
   private final RemoteSettings settings;
+  private final java.util.List<java.net.URI> servers;
   private EventLoopGroup loop;
   private Poller poller;
   private VersionGate gate;
   private boolean closed;
 
   public HttpPollingSource(RemoteSettings settings) {
+    this(settings, java.util.List.of(settings.url()));
+  }
+
+  /**
+   * Polls one of {@code servers} (equivalent replicas; {@code settings.url()} supplies TLS and the
+   * cache), moving to the next after a failure.
+   */
+  public HttpPollingSource(RemoteSettings settings, java.util.List<java.net.URI> servers) {
     this.settings = settings;
+    this.servers = servers;
   }
 
   @Override
@@ -38,7 +48,7 @@ public final class HttpPollingSource implements ConfigSource {
         new Poller(
             loop.next(),
             fetcher,
-            settings.url(),
+            new Endpoints(servers),
             gate,
             settings.pollingInterval(),
             settings.retry(),

@@ -44,15 +44,17 @@ import org.slf4j.LoggerFactory;
  * for {@code readIdleTimeout} counts as gone. Reconnects with {@link Backoff}; after {@code
  * retry.maxAttempts} consecutive failures the status is {@code error} (with the last error) and
  * retries go on at about {@code maxDelay}. While the socket is down, {@code GET /v1/flags} is
- * polled at {@code pollingInterval}.
+ * polled at {@code pollingInterval}. With several servers (replicas sharing one store) every failed
+ * attempt or lost connection moves on to the next one; versions are global, so the gate keeps them
+ * increasing across servers.
  */
 public final class WebSocketSource implements ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSource.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final RemoteSettings settings;
-  private final URI flagsUrl;
-  private final String shownUrl;
+  private final Endpoints endpoints;
+  private final java.util.List<URI> flagsUrls;
   private final Backoff backoff;
   private EventLoopGroup group;
   private EventLoop loop;
@@ -69,9 +71,17 @@ public final class WebSocketSource implements ConfigSource {
   private volatile boolean closed;
 
   public WebSocketSource(RemoteSettings settings) {
+    this(settings, java.util.List.of(settings.url()));
+  }
+
+  /**
+   * Streams from one of {@code servers} ({@code ws(s)://…/v1/stream}, equivalent replicas; {@code
+   * settings.url()} supplies TLS and the cache), moving to the next after a failure.
+   */
+  public WebSocketSource(RemoteSettings settings, java.util.List<URI> servers) {
     this.settings = settings;
-    this.flagsUrl = flagsUrlFor(settings.url());
-    this.shownUrl = RedactedUrl.of(settings.url());
+    this.endpoints = new Endpoints(servers);
+    this.flagsUrls = servers.stream().map(WebSocketSource::flagsUrlFor).toList();
     this.backoff = new Backoff(settings.retry());
   }
 
@@ -102,13 +112,19 @@ public final class WebSocketSource implements ConfigSource {
     loop = group.next();
     fallback =
         new Poller(
-            loop, fetcher, flagsUrl, gate, settings.pollingInterval(), settings.retry(), false);
+            loop,
+            fetcher,
+            new Endpoints(flagsUrls),
+            gate,
+            settings.pollingInterval(),
+            settings.retry(),
+            false);
     loop.execute(this::connect);
   }
 
   private URI streamUri() {
     long held = gate.resumeVersion();
-    URI u = settings.url();
+    URI u = endpoints.url();
     String q = u.getRawQuery();
     String extra = "version=" + held;
     String query = q == null || q.isEmpty() ? extra : q + "&" + extra;
@@ -147,6 +163,7 @@ public final class WebSocketSource implements ConfigSource {
             .build();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
+    java.net.InetSocketAddress address = endpoints.address();
     Connection conn = new Connection();
     ChannelFuture f =
         ClientLoop.connect(
@@ -154,6 +171,7 @@ public final class WebSocketSource implements ConfigSource {
             ssl,
             host,
             port,
+            address,
             settings.requestTimeout(),
             pipeline ->
                 pipeline
@@ -171,7 +189,15 @@ public final class WebSocketSource implements ConfigSource {
           if (!done.isSuccess()) {
             disconnected(
                 f.channel(),
-                "cannot connect to " + host + ":" + port + ": " + Poller.rootMessage(done.cause()),
+                "cannot connect to "
+                    + host
+                    + ":"
+                    + port
+                    + (address.isUnresolved()
+                        ? ""
+                        : " (" + address.getAddress().getHostAddress() + ")")
+                    + ": "
+                    + Poller.rootMessage(done.cause()),
                 false);
           }
         });
@@ -187,7 +213,7 @@ public final class WebSocketSource implements ConfigSource {
     hadDocumentOrConnection = true;
     fallback.stop();
     gate.status(ConnectionStatus.CONNECTED, null);
-    log.debug("Connected to {}", shownUrl);
+    log.debug("Connected to {}", endpoints);
   }
 
   /**
@@ -206,18 +232,25 @@ public final class WebSocketSource implements ConfigSource {
     if (cleanSession) {
       backoff.reset();
     }
+    String lost = endpoints.toString();
+    endpoints.next(); // the next attempt goes to the next server, if there are several
     Duration delay = backoff.nextDelay();
     boolean error = backoff.exhausted();
     gate.status(error ? ConnectionStatus.ERROR : ConnectionStatus.DISCONNECTED, reason);
     if (error) {
       log.warn(
           "{} unreachable ({} attempts): {}; retrying in {} ms",
-          shownUrl,
+          lost,
           backoff.failures(),
           reason,
           delay.toMillis());
     } else {
-      log.info("{}: {}; reconnecting in {} ms", shownUrl, reason, delay.toMillis());
+      log.info(
+          "{}: {}; reconnecting{} in {} ms",
+          lost,
+          reason,
+          endpoints.size() > 1 ? " to " + RedactedUrl.of(endpoints.url()) : "",
+          delay.toMillis());
     }
     // Poll while down; right away when nothing was ever received (e.g. a proxy refusing upgrades).
     fallback.start(
@@ -271,7 +304,7 @@ public final class WebSocketSource implements ConfigSource {
       }
       String type = env.path("type").asText("");
       if (!type.equals("snapshot")) {
-        log.debug("Ignoring message of type '{}' from {}", type, shownUrl);
+        log.debug("Ignoring message of type '{}' from {}", type, shown());
         return;
       }
       JsonNode v = env.get("version");
@@ -295,7 +328,7 @@ public final class WebSocketSource implements ConfigSource {
         serverBehind(ctx, version, held);
         return;
       }
-      SourceSink.OfferResult r = gate.offer(bytes, version, shownUrl);
+      SourceSink.OfferResult r = gate.offer(bytes, version, shown());
       if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
         behindStreak = 0;
         gate.status(ConnectionStatus.CONNECTED, null);
@@ -319,14 +352,14 @@ public final class WebSocketSource implements ConfigSource {
       behindStreak++;
       if (behindStreak == 1) {
         problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
-        log.warn("{}: {}", shownUrl, problem);
+        log.warn("{}: {}", shown(), problem);
         closing = true;
         ctx.close();
         return;
       }
       String still = what + " even after reconnecting; keeping " + held + " until it passes it";
       if (behindStreak == 2) {
-        log.warn("{}: {}", shownUrl, still);
+        log.warn("{}: {}", shown(), still);
       }
       gate.status(ConnectionStatus.ERROR, still);
     }
@@ -335,7 +368,7 @@ public final class WebSocketSource implements ConfigSource {
       // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
       problem = "malformed message from the server (" + what + ")";
       faulted = true;
-      log.warn("{}: {}", shownUrl, problem);
+      log.warn("{}: {}", shown(), problem);
       closing = true;
       ctx.close();
     }
@@ -384,13 +417,18 @@ public final class WebSocketSource implements ConfigSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.debug("refresh of {} failed: {}", flagsUrl, Poller.rootMessage(e));
+      log.debug("refresh of {} failed: {}", flagsUrls, Poller.rootMessage(e));
     }
+  }
+
+  /** The server connected to now, as it may be logged (secrets redacted). */
+  private String shown() {
+    return RedactedUrl.of(endpoints.url());
   }
 
   @Override
   public String describe() {
-    return "websocket:" + shownUrl;
+    return "websocket:" + shown();
   }
 
   @Override
