@@ -189,7 +189,9 @@ public final class DynamicConfigOptions {
         + ", file="
         + file
         + ", url="
-        + (urls.size() > 1 ? urls : url)
+        + (urls.size() > 1
+            ? urls.stream().map(dev.dynconfig.sync.RedactedUrl::of).toList()
+            : dev.dynconfig.sync.RedactedUrl.of(url))
         + ", token="
         + (token == null ? "none" : "***")
         + ", pollingInterval="

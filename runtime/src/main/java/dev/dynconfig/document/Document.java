@@ -22,6 +22,12 @@ public final class Document {
     FLAGD
   }
 
+  /**
+   * The highest version a document, a server or a client accepts: 2^53, so that every JSON client
+   * (JavaScript included) reads it exactly, and far above what any real history reaches.
+   */
+  public static final long MAX_VERSION = 1L << 53;
+
   private final String origin;
   private final Format format;
   private final long version;

@@ -178,8 +178,10 @@ final class Validator {
   // native format
 
   private long version(Object v) {
-    if (!isInteger(v) || ((Number) v).longValue() < 0) {
-      problem("version", v, "must be a whole number >= 0");
+    if (!isInteger(v)
+        || decimal((Number) v).signum() < 0
+        || decimal((Number) v).compareTo(BigDecimal.valueOf(Document.MAX_VERSION)) > 0) {
+      problem("version", v, "must be a whole number from 0 to 2^53 (" + Document.MAX_VERSION + ")");
       return -1;
     }
     return ((Number) v).longValue();

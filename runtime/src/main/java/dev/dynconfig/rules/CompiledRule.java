@@ -33,6 +33,8 @@ final class CompiledRule implements Rule {
     } catch (Abort e) {
       // flagd semantics: an operator error makes the targeting yield null (the default variant).
       return null;
+    } catch (RuleLimitException e) {
+      throw e; // an error for the caller (reason ERROR), not a quiet "no match"
     } catch (RuntimeException | StackOverflowError e) {
       // Never throw into application code: a bug or a hostile RuleData ends as "no match".
       UNEXPECTED.incrementAndGet();

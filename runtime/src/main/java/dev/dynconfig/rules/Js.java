@@ -312,6 +312,10 @@ final class Js {
       if (e != null && e != UNDEFINED) {
         sb.append(toStr(e));
       }
+      if (sb.length() > Budget.MAX_STRING_CHARS) {
+        // A list of many references to one long string would join to gigabytes.
+        Budget.checkString(sb.length(), null);
+      }
     }
   }
 

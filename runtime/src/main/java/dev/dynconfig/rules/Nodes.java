@@ -461,18 +461,20 @@ final class Nodes {
       switch (kind) {
         case MAP:
           {
+            Budget.checkArray(items.size(), budget);
             List<Object> out = new ArrayList<>(items.size());
             for (Object item : items) {
-              budget.spend();
+              budget.spend(logic.size);
               out.add(orNull(logic.eval(item, root, budget)));
             }
             return out;
           }
         case FILTER:
           {
+            Budget.checkArray(items.size(), budget);
             List<Object> out = new ArrayList<>();
             for (Object item : items) {
-              budget.spend();
+              budget.spend(logic.size);
               if (Js.truthy(logic.eval(item, root, budget))) {
                 out.add(item);
               }
@@ -484,7 +486,7 @@ final class Nodes {
             return false;
           }
           for (Object item : items) {
-            budget.spend();
+            budget.spend(logic.size);
             if (!Js.truthy(logic.eval(item, root, budget))) {
               return false;
             }
@@ -492,7 +494,7 @@ final class Nodes {
           return true;
         default:
           for (Object item : items) {
-            budget.spend();
+            budget.spend(logic.size);
             if (Js.truthy(logic.eval(item, root, budget))) {
               return kind == Kind.SOME;
             }
@@ -521,7 +523,7 @@ final class Nodes {
         return acc;
       }
       for (Object item : (List<?>) d) {
-        budget.spend();
+        budget.spend(logic.size);
         acc = orNull(logic.eval(new ReduceScope(item, acc), root, budget));
       }
       return acc;
@@ -566,9 +568,15 @@ final class Nodes {
 
     @Override
     Object eval(Object scope, RuleData root, Budget budget) {
-      List<Object> out = new ArrayList<>();
-      for (Node a : args) {
-        Object v = a.eval(scope, root, budget);
+      Object[] values = new Object[args.length];
+      long size = 0;
+      for (int i = 0; i < args.length; i++) {
+        values[i] = args[i].eval(scope, root, budget);
+        size += values[i] instanceof List<?> l ? l.size() : 1;
+      }
+      Budget.checkArray(size, budget); // before building: merge can double an array per step
+      List<Object> out = new ArrayList<>((int) size);
+      for (Object v : values) {
         if (v instanceof List) {
           out.addAll((List<?>) v);
         } else {
@@ -618,9 +626,20 @@ final class Nodes {
 
     @Override
     Object eval(Object scope, RuleData root, Budget budget) {
+      Object[] values = new Object[args.length];
+      long length = 0;
+      for (int i = 0; i < args.length; i++) {
+        values[i] = args[i].eval(scope, root, budget);
+        length += values[i] instanceof String str ? str.length() : 0;
+      }
+      // Before building: cat can double a string per step. Arrays are joined with a bound.
+      Budget.checkString(length, budget);
       StringBuilder sb = new StringBuilder();
-      for (Node a : args) {
-        appendJoined(sb, a.eval(scope, root, budget));
+      for (Object v : values) {
+        appendJoined(sb, v);
+        if (sb.length() > Budget.MAX_STRING_CHARS) {
+          Budget.checkString(sb.length(), null);
+        }
       }
       return sb.toString();
     }

@@ -9,6 +9,8 @@ public interface Rule {
   /**
    * Evaluates the rule. The result is a JsonLogic value: {@code null}, {@link Boolean}, {@link
    * String}, {@link Number}, {@link java.util.List} or {@link java.util.Map}.
+   *
+   * @throws RuleLimitException when the evaluation would exceed its bounds on work or memory
    */
   Object evaluate(RuleData data);
 

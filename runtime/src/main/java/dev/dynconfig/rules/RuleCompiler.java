@@ -196,7 +196,37 @@ public final class RuleCompiler {
         args[i] = compile(raw.get(i), isArray ? opPath + "[" + i + "]" : opPath, argDepth);
       }
       Node node = build(kind, args);
+      if (kind.loop) {
+        checkBounds(node, args, op, opPath);
+      }
       return kind.pure ? fold(node, args) : node;
+    }
+
+    /**
+     * A loop over constants (its data and initial value are in the document) does the same work for
+     * every caller: run it once here, within the evaluation bounds, so that a rule that would
+     * exceed them (e.g. {@code reduce} doubling a string with {@code cat}) is refused with its path
+     * instead of being sent to every client.
+     */
+    private static void checkBounds(Node loop, Node[] args, String op, String opPath)
+        throws RuleException {
+      for (int i = 0; i < args.length; i++) {
+        if (i != 1 && !args[i].isConstant()) {
+          return; // depends on the caller's data: bounded at run time
+        }
+      }
+      try {
+        loop.eval(null, null, new Budget());
+      } catch (RuleLimitException e) {
+        throw new RuleException(
+            opPath,
+            op,
+            "exceeds the evaluation limits with the document's own constants ("
+                + e.getMessage()
+                + "); every client would stop this evaluation and serve the default");
+      } catch (RuntimeException | StackOverflowError e) {
+        // Fails for other reasons (e.g. reads the caller's data): left to run time.
+      }
     }
 
     /** Replaces an operation on constants by its value when that value is a scalar. */

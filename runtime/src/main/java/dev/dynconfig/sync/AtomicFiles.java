@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -54,8 +56,23 @@ public final class AtomicFiles {
    * @throws IOException when any step fails; the target is then unchanged and the temp file gone
    */
   public static void write(Path target, byte[] content) throws IOException {
+    write(target, content, false);
+  }
+
+  /**
+   * As {@link #write(Path, byte[])}; with {@code ownerOnly} the file is created readable and
+   * writable by its owner only ({@code 0600}, and missing directories {@code 0700}) on file systems
+   * with POSIX permissions, from the first byte on: it may hold secrets.
+   */
+  public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
+    boolean posix =
+        ownerOnly && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (posix && !Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
     Files.createDirectories(dir);
     Path tmp =
         dir.resolve(
@@ -64,12 +81,19 @@ public final class AtomicFiles {
                 + TMP_INFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
+      Set<StandardOpenOption> options =
+          Set.of(
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+              StandardOpenOption.TRUNCATE_EXISTING);
+      try (FileChannel ch =
+          posix
+              ? FileChannel.open(
+                  tmp,
+                  options,
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")))
+              : FileChannel.open(tmp, options)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);

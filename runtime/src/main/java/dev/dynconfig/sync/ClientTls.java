@@ -3,12 +3,13 @@ package dev.dynconfig.sync;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 
-/** TLS for the clients: JDK provider, TLSv1.3/1.2, host name verification on. */
+/** TLS for the clients: JDK provider, {@link TlsSuites}, host name verification on. */
 final class ClientTls {
   private ClientTls() {}
 
@@ -27,7 +28,8 @@ final class ClientTls {
       SslContextBuilder b =
           SslContextBuilder.forClient()
               .sslProvider(SslProvider.JDK)
-              .protocols("TLSv1.3", "TLSv1.2")
+              .protocols(TlsSuites.PROTOCOLS)
+              .ciphers(TlsSuites.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
               .endpointIdentificationAlgorithm("HTTPS");
       if (trustPem != null) {
         b.trustManager(trustPem.toFile());
@@ -36,7 +38,7 @@ final class ClientTls {
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException(
           "Cannot set up TLS for "
-              + url
+              + RedactedUrl.of(url)
               + (trustPem == null ? "" : " with trust file " + trustPem)
               + ": "
               + e.getMessage(),

@@ -80,6 +80,7 @@ final class Endpoints {
 
   @Override
   public synchronized String toString() {
-    return urls.size() == 1 ? url().toString() : url() + " (1 of " + urls.size() + " servers)";
+    String shown = RedactedUrl.of(url());
+    return urls.size() == 1 ? shown : shown + " (1 of " + urls.size() + " servers)";
   }
 }

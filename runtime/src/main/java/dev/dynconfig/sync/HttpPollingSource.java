@@ -81,7 +81,7 @@ public final class HttpPollingSource implements ConfigSource {
 
   @Override
   public String describe() {
-    return "remote:" + settings.url();
+    return "remote:" + RedactedUrl.of(settings.url());
   }
 
   @Override

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last accepted remote document on disk, so a JVM that starts while its server is down can
  * still serve live values ({@code fallback=cache}). The file is JSON: {@code {"version": N,
- * "savedAt": "...", "source": "<url>", "document": {...}}}, replaced atomically on every save.
+ * "savedAt": "...", "source": "<url>", "document": {...}}}, replaced atomically on every save,
+ * readable by its owner only ({@code 0600}); the URL's secrets are redacted ({@link RedactedUrl}).
  * Nothing here is ever fatal: an unwritable directory or a full disk logs a warning, a corrupt file
  * is reported and ignored.
  */
@@ -61,9 +62,14 @@ public final class OfflineCache {
 
   /** A cache entry read back from disk. */
   public record Entry(byte[] content, long version, Instant savedAt) {
-    /** Whether it is younger than {@code maxAge} at {@code clock}'s now. */
+    /**
+     * Whether it is younger than {@code maxAge} at {@code clock}'s now. A cache saved "in the
+     * future" (a clock set wrong, or a planted file that would otherwise stay fresh for ever) is
+     * stale.
+     */
     public boolean isFresh(Clock clock, Duration maxAge) {
-      return !savedAt.plus(maxAge).isBefore(clock.instant());
+      Instant now = clock.instant();
+      return !savedAt.isAfter(now) && !savedAt.plus(maxAge).isBefore(now);
     }
   }
 
@@ -118,7 +124,7 @@ public final class OfflineCache {
       } catch (IOException notJson) {
         root.put("documentText", new String(content, StandardCharsets.UTF_8));
       }
-      AtomicFiles.write(file, MAPPER.writeValueAsBytes(root));
+      AtomicFiles.write(file, MAPPER.writeValueAsBytes(root), true);
       warned = false;
       return true;
     } catch (IOException | RuntimeException e) {

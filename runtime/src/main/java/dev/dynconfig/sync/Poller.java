@@ -29,6 +29,8 @@ final class Poller {
   private volatile boolean running;
   private ScheduledFuture<?> next;
   private volatile Duration failureDelay = Duration.ZERO;
+  // The version of the last below-ours answer warned about (one WARN per episode, not per poll).
+  private volatile long lastBehind = -1;
 
   Poller(
       EventLoop loop,
@@ -100,19 +102,21 @@ final class Poller {
     long held = gate.resumeVersion();
     String inm = held >= 0 ? "\"" + held + "\"" : null;
     var url = endpoints.url();
+    String shownUrl = RedactedUrl.of(url);
     return fetcher
         .get(url, endpoints.address(), inm)
         .handle(
             (res, err) -> {
               String problem = null;
               if (err != null) {
-                problem = "GET " + url + " failed: " + rootMessage(err);
+                problem = "GET " + shownUrl + " failed: " + rootMessage(err);
               } else if (res.status() == 200) {
-                gate.offer(res.body(), parseEtag(res.etag()), url.toString());
+                problem = offer(res, held, shownUrl);
               } else if (res.status() == 401) {
-                problem = "GET " + url + ": 401, the server refused the token (option 'token')";
+                problem =
+                    "GET " + shownUrl + ": 401, the server refused the token (option 'token')";
               } else if (res.status() != 304) {
-                problem = "GET " + url + ": unexpected HTTP " + res.status();
+                problem = "GET " + shownUrl + ": unexpected HTTP " + res.status();
               }
               if (problem == null) {
                 backoff.reset();
@@ -131,6 +135,42 @@ final class Poller {
               }
               throw new java.util.concurrent.CompletionException(new java.io.IOException(problem));
             });
+  }
+
+  /**
+   * Offers a {@code 200} answer, versioned by the document itself (the ETag only when the document
+   * carries no version). Returns a problem when the server serves a version below {@code held}.
+   */
+  private String offer(HttpFetcher.Response res, long held, String shownUrl) {
+    String origin = shownUrl;
+    long version = DocumentVersions.of(res.body(), origin);
+    long etag = parseEtag(res.etag());
+    if (version == DocumentVersions.NONE) {
+      version = etag;
+    } else if (etag >= 0 && etag != version) {
+      log.debug("{}: ETag {} differs from the document's version {}", origin, etag, version);
+    }
+    if (version >= 0 && version < held) {
+      String problem =
+          "GET "
+              + shownUrl
+              + " serves version "
+              + version
+              + ", below version "
+              + held
+              + " that this client already holds (was the server's file restored from a backup?);"
+              + " keeping "
+              + held
+              + " and asking the server to move above it";
+      if (version != lastBehind) {
+        lastBehind = version;
+        log.warn("{}", problem);
+      }
+      return problem;
+    }
+    lastBehind = -1;
+    gate.offer(res.body(), version, origin);
+    return null;
   }
 
   /** {@code "12"} → 12; anything else → -1 (the document's own version is used then). */

@@ -69,7 +69,7 @@ public record RemoteSettings(
     return of(url, options.token())
         .withPollingInterval(options.pollingInterval())
         .withRetry(options.retry())
-        .withCache(new OfflineCache(cacheFile, url.toString(), options.clock()))
+        .withCache(new OfflineCache(cacheFile, RedactedUrl.of(url), options.clock()))
         .withTrustCertificates(trust == null || trust.isBlank() ? null : Path.of(trust));
   }
 
@@ -180,7 +180,7 @@ public record RemoteSettings(
   @Override
   public String toString() {
     return "RemoteSettings{url="
-        + url
+        + RedactedUrl.of(url)
         + ", token="
         + (token == null ? "none" : "***")
         + ", pollingInterval="

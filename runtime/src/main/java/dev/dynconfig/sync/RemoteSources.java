@@ -53,7 +53,7 @@ public final class RemoteSources {
   public static CacheOutcome offerCache(DynamicConfigOptions options, SourceSink sink) {
     Path file =
         options.cacheFile() != null ? options.cacheFile() : OfflineCache.defaultFile(options.url());
-    OfflineCache cache = new OfflineCache(file, options.url().toString(), options.clock());
+    OfflineCache cache = new OfflineCache(file, RedactedUrl.of(options.url()), options.clock());
     Optional<OfflineCache.Entry> e = cache.load();
     if (e.isEmpty()) {
       return new CacheOutcome(
@@ -61,6 +61,17 @@ public final class RemoteSources {
     }
     OfflineCache.Entry entry = e.get();
     Duration age = Duration.between(entry.savedAt(), options.clock().instant());
+    if (entry.savedAt().isAfter(options.clock().instant())) {
+      return new CacheOutcome(
+          false,
+          "the offline cache "
+              + file
+              + " (version "
+              + entry.version()
+              + ") claims to be saved at "
+              + entry.savedAt()
+              + ", in the future: treating it as stale; starting on code defaults");
+    }
     if (!entry.isFresh(options.clock(), options.cacheDuration())) {
       return new CacheOutcome(
           false,

@@ -1,6 +1,7 @@
 package dev.dynconfig.sync;
 
 import dev.dynconfig.ConnectionStatus;
+import dev.dynconfig.document.Document;
 import dev.dynconfig.source.SourceSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,17 @@ final class VersionGate {
   }
 
   synchronized SourceSink.OfferResult offer(byte[] content, long version, String origin) {
+    if (version > Document.MAX_VERSION) {
+      // A version no server publishes: taking it would freeze this client (nothing is above it).
+      log.warn(
+          "Rejected the document from {}: its version {} is above the limit 2^53 ({}); keeping"
+              + " version {}",
+          origin,
+          version,
+          Document.MAX_VERSION,
+          sink.currentVersion());
+      return SourceSink.OfferResult.REJECTED;
+    }
     long held = Math.max(lastOffered, sink.currentVersion());
     if (version >= 0 && version <= held) {
       if (version < held) {

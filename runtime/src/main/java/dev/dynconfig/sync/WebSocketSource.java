@@ -60,6 +60,8 @@ public final class WebSocketSource implements ConfigSource {
   private EventLoop loop;
   private SslContext ssl;
   private VersionGate gate;
+  // Event loop: connections in a row whose first snapshot was below our version.
+  private int behindStreak;
   private Poller fallback;
   private HttpFetcher fetcher;
   // Event-loop confined:
@@ -247,7 +249,7 @@ public final class WebSocketSource implements ConfigSource {
           "{}: {}; reconnecting{} in {} ms",
           lost,
           reason,
-          endpoints.size() > 1 ? " to " + endpoints.url() : "",
+          endpoints.size() > 1 ? " to " + RedactedUrl.of(endpoints.url()) : "",
           delay.toMillis());
     }
     // Poll while down; right away when nothing was ever received (e.g. a proxy refusing upgrades).
@@ -261,6 +263,8 @@ public final class WebSocketSource implements ConfigSource {
   private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private String problem;
     private boolean handshook;
+    private boolean sawSnapshot;
+    private boolean closing;
     // The server broke the protocol: the session counts as a failed attempt.
     private boolean faulted;
 
@@ -282,8 +286,10 @@ public final class WebSocketSource implements ConfigSource {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-      if (!(frame instanceof TextWebSocketFrame)) {
-        return; // pings are answered by the protocol handler; nothing else is defined
+      if (!(frame instanceof TextWebSocketFrame) || closing) {
+        // Pings are answered by the protocol handler; nothing else is defined. After deciding to
+        // close, frames still in the same read are not applied.
+        return;
       }
       JsonNode env;
       try (InputStream in = new ByteBufInputStream(frame.content())) {
@@ -298,7 +304,7 @@ public final class WebSocketSource implements ConfigSource {
       }
       String type = env.path("type").asText("");
       if (!type.equals("snapshot")) {
-        log.debug("Ignoring message of type '{}' from {}", type, settings.url());
+        log.debug("Ignoring message of type '{}' from {}", type, shown());
         return;
       }
       JsonNode v = env.get("version");
@@ -314,14 +320,56 @@ public final class WebSocketSource implements ConfigSource {
         malformed(ctx, e.toString());
         return;
       }
-      gate.offer(bytes, v.asLong(), endpoints.url().toString());
+      long version = v.asLong();
+      long held = gate.resumeVersion();
+      boolean first = !sawSnapshot;
+      sawSnapshot = true;
+      if (first && version < held) {
+        serverBehind(ctx, version, held);
+        return;
+      }
+      SourceSink.OfferResult r = gate.offer(bytes, version, shown());
+      if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
+        behindStreak = 0;
+        gate.status(ConnectionStatus.CONNECTED, null);
+      }
+    }
+
+    /**
+     * The server's current version (its first snapshot on this connection) is below ours: its file
+     * was restored from a backup or it lost its state, and every change it makes up to our version
+     * would be ignored. Reconnect once, announcing our version, which a dynconfig server answers by
+     * moving above it; if it stays below, keep the connection, report the problem in the status and
+     * apply only versions above ours.
+     */
+    private void serverBehind(ChannelHandlerContext ctx, long version, long held) {
+      String what =
+          "the server is at version "
+              + version
+              + ", below version "
+              + held
+              + " that this client already holds (was its file restored from a backup?)";
+      behindStreak++;
+      if (behindStreak == 1) {
+        problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
+        log.warn("{}: {}", shown(), problem);
+        closing = true;
+        ctx.close();
+        return;
+      }
+      String still = what + " even after reconnecting; keeping " + held + " until it passes it";
+      if (behindStreak == 2) {
+        log.warn("{}: {}", shown(), still);
+      }
+      gate.status(ConnectionStatus.ERROR, still);
     }
 
     private void malformed(ChannelHandlerContext ctx, String what) {
       // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
       problem = "malformed message from the server (" + what + ")";
       faulted = true;
-      log.warn("{}: {}", settings.url(), problem);
+      log.warn("{}: {}", shown(), problem);
+      closing = true;
       ctx.close();
     }
 
@@ -373,9 +421,14 @@ public final class WebSocketSource implements ConfigSource {
     }
   }
 
+  /** The server connected to now, as it may be logged (secrets redacted). */
+  private String shown() {
+    return RedactedUrl.of(endpoints.url());
+  }
+
   @Override
   public String describe() {
-    return "websocket:" + settings.url();
+    return "websocket:" + shown();
   }
 
   @Override

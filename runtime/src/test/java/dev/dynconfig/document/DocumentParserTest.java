@@ -244,7 +244,17 @@ class DocumentParserTest {
   @Test
   void negativeVersion_isRejected() {
     assertThat(problems("{\"version\":-3,\"flags\":[]}"))
-        .containsExactly("version: -3 must be a whole number >= 0");
+        .containsExactly("version: -3 must be a whole number from 0 to 2^53 (9007199254740992)");
+  }
+
+  @Test
+  void versionAbove2Pow53_isRejected_soEveryJsonClientReadsVersionsExactly() throws Exception {
+    assertThat(problems("{\"version\":9007199254740993,\"flags\":[]}"))
+        .containsExactly(
+            "version: 9007199254740993 must be a whole number from 0 to 2^53 (9007199254740992)");
+    assertThat(problems("{\"version\":9223372036854775807,\"flags\":[]}")).hasSize(1);
+    assertThat(parse("{\"version\":9007199254740992,\"flags\":[]}").version())
+        .isEqualTo(Document.MAX_VERSION);
   }
 
   // ---- flagd format ----

@@ -310,4 +310,107 @@ class HostileServerTest {
     assertThat(sink.backwards()).isZero();
     assertThat(sink.lastStatus()).isEqualTo(ConnectionStatus.CONNECTED);
   }
+
+  @Test
+  void polling_comparesTheDocumentsOwnVersion_whateverTheHeadersSay_andRejectsAbsurdOnes()
+      throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    List<HostilePeer.Script> answers =
+        List.of(
+            c -> c.http(200, "ETag: \"10\"\r\n", doc(10)),
+            c -> c.http(200, "", doc(3)), // no ETag: an older document
+            c -> c.http(200, "ETag: \"12\"\r\n", doc(4)), // an ETag that lies
+            c -> c.http(200, "", doc(9_000_000_000_000_000_000L)), // would freeze the client
+            c -> c.http(200, "", doc(11)));
+    peer.flags(
+        c -> {
+          int i = n.getAndIncrement();
+          if (i < answers.size()) {
+            answers.get(i).run(c);
+          } else {
+            c.http(304, "ETag: \"11\"\r\n", "");
+          }
+        });
+    HttpPollingSource s =
+        new HttpPollingSource(settings(peer.httpUrl()).withPollingInterval(Duration.ofMillis(50)));
+    source = s;
+    s.start(sink);
+    await("the newest real version", () -> sink.currentVersion() == 11);
+    assertThat(sink.offered()).containsExactly(10L, 11L);
+    assertThat(sink.backwards()).isZero();
+    assertThat(sink.errors())
+        .anyMatch(e -> e != null && e.contains("serves version 3, below version 10"));
+  }
+
+  @Test
+  void webSocket_rejectsAnAbsurdVersion_andKeepsTakingRealOnes() throws Exception {
+    // Every connection (a frame glued to the 101 can be lost in the client's codec, see below):
+    // the script sends after the handshake, and again on a reconnect.
+    peer.otherwise(
+        c ->
+            c.handshake()
+                .later(
+                    50,
+                    () ->
+                        c.snapshot(5, doc(5))
+                            .snapshot(9_000_000_000_000_000_000L, doc(9_000_000_000_000_000_000L))
+                            .snapshot(6, doc(6))));
+    startWebSocket();
+    await("the next real version", () -> sink.currentVersion() == 6);
+    assertThat(sink.offered()).containsExactly(5L, 6L);
+  }
+
+  @Test
+  void webSocket_serverBelowOurVersion_reconnectsAnnouncingIt_andTakesTheVersionAbove()
+      throws Exception {
+    peer.then(
+            c -> {
+              c.handshake().later(50, () -> c.snapshot(50, doc(50)));
+              c.later(300, c::close);
+            })
+        // Restored from a backup: its current state is 10, below what we hold.
+        .then(c -> c.handshake().later(50, () -> c.snapshot(10, doc(10)).snapshot(11, doc(11))))
+        // A server that moves above the version the client announces.
+        .otherwise(c -> c.handshake().later(50, () -> c.snapshot(51, doc(51))));
+    startWebSocket();
+    await("moved above", () -> sink.currentVersion() == 51);
+    assertThat(sink.applied()).containsExactly(50L, 51L);
+    assertThat(peer.requests.stream().filter(r -> r.contains("/v1/stream")).skip(1))
+        .hasSize(2)
+        .allMatch(r -> r.contains("version=50"));
+    assertThat(sink.errors())
+        .anyMatch(e -> e != null && e.contains("at version 10, below version 50"));
+  }
+
+  @Test
+  void secretsInTheUrl_neverReachTheLogNorTheOfflineCache(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    peer.otherwise(c -> c.handshake().later(50, () -> c.snapshot(5, doc(5))));
+    String url = peer.wsUrl().replace("ws://", "ws://ops:hunter2@") + "?token=abc123&region=eu";
+    java.nio.file.Path cache = dir.resolve("cache.json");
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (dev.dynconfig.DynamicConfig engine =
+        dev.dynconfig.DynamicConfig.create(
+            dev.dynconfig.DynamicConfigOptions.builder()
+                .source(dev.dynconfig.SourceKind.WEBSOCKET)
+                .url(URI.create(url))
+                .token("read-token")
+                .retry(FAST)
+                .cacheFile(cache)
+                .build())) {
+      engine.initialize();
+      await("applied", () -> engine.getState().version() == 5);
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains("ws://***@").contains("token=***").contains("region=eu");
+    assertThat(log).doesNotContain("hunter2").doesNotContain("abc123");
+    await("cache written", () -> java.nio.file.Files.exists(cache));
+    assertThat(java.nio.file.Files.readString(cache))
+        .doesNotContain("hunter2")
+        .doesNotContain("abc123");
+  }
 }

@@ -3,6 +3,7 @@ package dev.dynconfig.rules;
 import static dev.dynconfig.rules.RuleTesting.eval;
 import static dev.dynconfig.rules.RuleTesting.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,7 +142,7 @@ class RuleCompilerTest {
     for (int i = 0; i < 1000; i++) {
       big.add(i);
     }
-    // 1000 × 1000 iterations exceeds the budget: the rule yields null instead of stalling.
+    // 1000 × 1000 iterations exceeds the budget: the evaluation stops with an error.
     Rule rule =
         RuleTesting.compile(
             "{\"some\": [{\"var\": \"xs\"}, {\"some\": [{\"var\": \"\"}, false]}]}");
@@ -153,7 +154,9 @@ class RuleCompilerTest {
     Rule quadratic =
         RuleTesting.compile(
             "{\"map\": [{\"var\": \"xs\"}, {\"map\": [[" + "0,".repeat(999) + "0], 1]}]}");
-    assertThat(quadratic.evaluate(new MapData(Map.of("xs", big)))).isNull();
+    assertThatThrownBy(() -> quadratic.evaluate(new MapData(Map.of("xs", big))))
+        .isInstanceOf(RuleLimitException.class)
+        .hasMessageContaining("loop iterations");
     assertThat(rule.evaluate(new MapData(Map.of("xs", big)))).isEqualTo(false);
   }
 
@@ -242,5 +245,58 @@ class RuleCompilerTest {
   void multiKeyObjects_areData() throws Exception {
     assertThat(eval("{\"if\": [true, {\"a\": 1, \"b\": 2}]}", "null"))
         .isEqualTo(Map.of("a", 1, "b", 2));
+  }
+
+  @Test
+  void doublingAStringWithReduce_overTheDocumentsOwnConstants_isRefusedAtCompileTime() {
+    // The 291-byte rule of issue 13: 40 doublings of "ab" would be 2 TiB of characters.
+    String range =
+        java.util.stream.IntStream.range(0, 40)
+            .mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(","));
+    RuleException e =
+        compileError(
+            RuleTesting.json(
+                "{\"reduce\": [["
+                    + range
+                    + "], {\"cat\": [{\"var\": \"accumulator\"}, {\"var\":"
+                    + " \"accumulator\"}]}, \"ab\"]}"),
+            Map.of());
+    assertThat(e.path()).isEqualTo("flags[2].targeting.reduce");
+    assertThat(e.reason()).contains("exceeds the evaluation limits").contains("characters");
+    // The same with merge (arrays).
+    RuleException m =
+        compileError(
+            RuleTesting.json(
+                "{\"reduce\": [["
+                    + range
+                    + "], {\"merge\": [{\"var\": \"accumulator\"}, {\"var\":"
+                    + " \"accumulator\"}]}, [1]]}"),
+            Map.of());
+    assertThat(m.reason()).contains("elements");
+  }
+
+  @Test
+  void doublingOverTheCallersData_stopsTheEvaluationWithABoundedError() throws Exception {
+    Rule rule =
+        RuleTesting.compile(
+            "{\"reduce\": [{\"var\": \"xs\"}, {\"cat\": [{\"var\": \"accumulator\"},"
+                + " {\"var\": \"accumulator\"}]}, \"ab\"]}");
+    List<Integer> xs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      xs.add(i);
+    }
+    assertThatThrownBy(() -> rule.evaluate(new MapData(Map.of("xs", xs))))
+        .isInstanceOf(RuleLimitException.class)
+        .hasMessageContaining("characters");
+    // A list of many references to one long string must not be joined into gigabytes either.
+    Rule join = RuleTesting.compile("{\"cat\": [{\"map\": [{\"var\": \"xs\"}, {\"var\": \"\"}]}]}");
+    String longOne = "y".repeat(200_000);
+    List<String> many = java.util.Collections.nCopies(50_000, longOne);
+    assertThatThrownBy(() -> join.evaluate(new MapData(Map.of("xs", many))))
+        .isInstanceOf(RuleLimitException.class);
+    // Below the bounds nothing changes.
+    assertThat(rule.evaluate(new MapData(Map.of("xs", List.of(1, 2, 3)))))
+        .isEqualTo("ab".repeat(8));
   }
 }

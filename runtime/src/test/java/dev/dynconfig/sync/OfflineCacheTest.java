@@ -100,4 +100,38 @@ class OfflineCacheTest {
     assertThat(a).isNotEqualTo(b).isEqualTo(a2);
     assertThat(a.toString()).startsWith(System.getProperty("user.home")).contains(".dynconfig");
   }
+
+  @Test
+  void cacheFile_isOwnerOnly_andItsSourceHidesTheUrlsSecrets() throws Exception {
+    assumeThat(dir.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    URI url = URI.create("wss://ops:hunter2@flags.example:8443/v1/stream?token=abc123&env=prod");
+    Path file = dir.resolve("new/cache.json");
+    OfflineCache c = new OfflineCache(file, RedactedUrl.of(url), T0);
+    assertThat(c.saveNow(DOC, 7)).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
+    String saved = Files.readString(file);
+    assertThat(saved).doesNotContain("hunter2").doesNotContain("abc123").doesNotContain("ops:");
+    assertThat(saved).contains("wss://***@flags.example:8443/v1/stream?token=***&env=prod");
+  }
+
+  @Test
+  void cacheSavedInTheFuture_isStale() throws Exception {
+    OfflineCache c =
+        new OfflineCache(dir.resolve("x.json"), "u", Clock.offset(T0, Duration.ofDays(1)));
+    assertThat(c.saveNow(DOC, 7)).isTrue();
+    OfflineCache.Entry e = c.load().orElseThrow();
+    assertThat(e.isFresh(T0, Duration.ofDays(365))).isFalse();
+    assertThat(e.isFresh(Clock.offset(T0, Duration.ofDays(2)), Duration.ofDays(365))).isTrue();
+  }
+
+  @Test
+  void redactedUrl_hidesUserInfoAndSecretQueryValues_only() {
+    assertThat(RedactedUrl.of(URI.create("https://u:p@h/v1/flags?password=x&access_token=y&a=b")))
+        .isEqualTo("https://***@h/v1/flags?password=***&access_token=***&a=b");
+    assertThat(RedactedUrl.of(URI.create("ws://127.0.0.1:80/v1/stream")))
+        .isEqualTo("ws://127.0.0.1:80/v1/stream");
+  }
 }

@@ -72,7 +72,17 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
         refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, null);
         return;
       }
-      Role needed = Access.required(req.method(), req.uri());
+      Role needed;
+      try {
+        needed = Access.required(req.method(), req.uri());
+      } catch (IllegalArgumentException badEncoding) {
+        refuse(
+            ctx,
+            msg,
+            HttpResponseStatus.BAD_REQUEST,
+            "malformed percent-encoding in the request target: " + badEncoding.getMessage());
+        return;
+      }
       if (!p.role().allows(needed)) {
         refuse(
             ctx,

@@ -40,18 +40,24 @@ final class DocumentShapes {
     return false;
   }
 
-  /** The version stored in the document, or -1 when it has none (or it is not a number). */
+  /**
+   * The version stored in the document, or -1 when it has none (or it is not a whole number);
+   * {@link Long#MAX_VALUE} for a whole number too large for a {@code long}.
+   */
   static long readVersion(ObjectNode root, boolean flagd) {
     JsonNode v = flagd ? root.path("metadata").get("version") : root.get("version");
     if (v == null) {
       return -1;
     }
     if (v.isIntegralNumber()) {
-      return v.asLong();
+      return v.canConvertToLong()
+          ? v.asLong()
+          : v.bigIntegerValue().signum() < 0 ? -1 : Long.MAX_VALUE;
     }
     if (v.isTextual()) {
       try {
-        return Long.parseLong(v.asText().trim());
+        java.math.BigInteger b = new java.math.BigInteger(v.asText().trim());
+        return b.signum() < 0 ? -1 : b.bitLength() < 64 ? b.longValue() : Long.MAX_VALUE;
       } catch (NumberFormatException e) {
         return -1;
       }

@@ -1,6 +1,7 @@
 package dev.dynconfig.server;
 
 import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.sync.TlsSuites;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -15,11 +16,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -50,9 +51,23 @@ import org.slf4j.LoggerFactory;
 public final class DynconfigServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DynconfigServer.class);
 
+  /**
+   * Plain HTTP connections: a peer that does not read its responses stops being read after 64 KiB
+   * queued (see {@link Backpressure}).
+   */
+  static final WriteBufferWaterMark HTTP_WATER_MARK =
+      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+  /** {@code /v1/stream} connections: whole documents, newest pending snapshot kept beyond 1 MiB. */
+  static final WriteBufferWaterMark STREAM_WATER_MARK =
+      new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
   private final Builder cfg;
   private final Principals principals;
   private final Sessions sessions;
+  private final FatalErrors fatal;
+  private final WireForms wire = new WireForms();
+  private final ConnectionCaps caps;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private ServedStore store;
   private SslContext ssl;
@@ -64,6 +79,8 @@ public final class DynconfigServer implements AutoCloseable {
     this.cfg = b;
     this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
     this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
+    this.fatal = new FatalErrors(b.onFatalError);
+    this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress);
   }
 
   public static Builder builder() {
@@ -86,7 +103,8 @@ public final class DynconfigServer implements AutoCloseable {
         ssl =
             SslContextBuilder.forServer(cfg.tlsCert.toFile(), cfg.tlsKey.toFile())
                 .sslProvider(SslProvider.JDK)
-                .protocols("TLSv1.3", "TLSv1.2")
+                .protocols(TlsSuites.PROTOCOLS)
+                .ciphers(TlsSuites.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .build();
       } catch (Exception e) {
         throw new IOException(
@@ -100,6 +118,7 @@ public final class DynconfigServer implements AutoCloseable {
       }
     }
     store = openStore();
+    FatalGuard guard = new FatalGuard(fatal);
     boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("dynconfig-server-boss", true), NioIoHandler.newFactory());
@@ -113,23 +132,27 @@ public final class DynconfigServer implements AutoCloseable {
           new ServerBootstrap()
               .group(boss, workers)
               .channel(NioServerSocketChannel.class)
+              .handler(guard)
               .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(
-                  ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HTTP_WATER_MARK)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       ChannelPipeline p = ch.pipeline();
+                      p.addLast("fatal", guard);
+                      p.addLast("caps", caps);
                       if (ssl != null) {
                         p.addLast("ssl", ssl.newHandler(ch.alloc()));
                       }
                       long idle = cfg.pingInterval.toMillis();
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+                      p.addLast("head-timeout", new HeadTimeout(cfg.headTimeout.toMillis()));
                       p.addLast("auth", new AuthGate(principals, sessions));
-                      p.addLast("aggregate", new HttpObjectAggregator(cfg.maxBodyBytes));
+                      p.addLast("body", new BodyPolicy(cfg.maxBodyBytes));
+                      p.addLast("aggregate", new ClosingAggregator(cfg.maxBodyBytes));
+                      p.addLast("backpressure", new Backpressure());
                       p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
@@ -161,7 +184,8 @@ public final class DynconfigServer implements AutoCloseable {
           this::broadcast,
           cfg.filePollInterval,
           cfg.historySize,
-          cfg.clock);
+          cfg.clock,
+          fatal);
     }
     try {
       return ExternalStore.open(cfg.storeUrl, cfg.validator, this::broadcast, cfg.clock);
@@ -213,6 +237,32 @@ public final class DynconfigServer implements AutoCloseable {
     return max;
   }
 
+  /** Open connections (all kinds) right now. */
+  public int openConnections() {
+    return caps.open();
+  }
+
+  /** Connections closed on arrival since the start because a connection cap was reached. */
+  public int refusedConnections() {
+    return caps.refused();
+  }
+
+  /**
+   * The most bytes queued in the JVM for any one connection right now, of any kind (HTTP responses,
+   * pongs, snapshots); for monitoring and tests. Plain HTTP connections stop being read at 64 KiB
+   * queued, streams keep only the newest snapshot beyond 1 MiB.
+   */
+  public long maxPendingBytes() {
+    long max = 0;
+    for (Channel ch : caps.channels()) {
+      ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+      if (out != null) {
+        max = Math.max(max, out.totalPendingWriteBytes());
+      }
+    }
+    return max;
+  }
+
   /** Looks at the file for hand edits now instead of waiting for the watcher; for tests. */
   public void checkFileNow() {
     if (store instanceof FlagStore file) {
@@ -226,6 +276,14 @@ public final class DynconfigServer implements AutoCloseable {
 
   boolean tls() {
     return ssl != null;
+  }
+
+  WireForms wire() {
+    return wire;
+  }
+
+  FatalErrors fatal() {
+    return fatal;
   }
 
   int maxFrameBytes() {
@@ -257,15 +315,17 @@ public final class DynconfigServer implements AutoCloseable {
         try {
           e.getKey()
               .execute(
-                  () -> {
-                    try {
-                      for (StreamHandler h : handlers) {
-                        h.send(s, frame);
-                      }
-                    } finally {
-                      frame.release();
-                    }
-                  });
+                  fatal.guard(
+                      () -> {
+                        try {
+                          for (StreamHandler h : handlers) {
+                            h.send(s, frame);
+                          }
+                        } finally {
+                          frame.release();
+                        }
+                      },
+                      "broadcast of version " + s.version()));
         } catch (RejectedExecutionException shuttingDown) {
           frame.release();
         }
@@ -310,7 +370,11 @@ public final class DynconfigServer implements AutoCloseable {
     private Duration pingInterval = Duration.ofSeconds(15);
     private Duration filePollInterval = Duration.ofSeconds(1);
     private int ioThreads = 2;
+    private int maxConnections = 10_000;
+    private int maxConnectionsPerAddress = 1_000;
+    private Duration headTimeout = Duration.ofSeconds(10);
     private DocumentValidator validator = DocumentValidator.ENGINE;
+    private java.util.function.Consumer<Throwable> onFatalError = FatalErrors.EXIT_PROCESS;
     private String usersJson;
     private String usersOrigin = "users.json";
     private int historySize = 1000;
@@ -423,6 +487,30 @@ public final class DynconfigServer implements AutoCloseable {
       return this;
     }
 
+    /** Open connections at most, all clients together; more are closed on arrival. 10,000. */
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /**
+     * Open connections at most from one client IP address; more are closed on arrival. Default
+     * 1,000 (clients behind one NAT or proxy share an address: raise it for them).
+     */
+    public Builder maxConnectionsPerAddress(int n) {
+      this.maxConnectionsPerAddress = n;
+      return this;
+    }
+
+    /**
+     * A request head must arrive whole within this time of the connection opening or of the
+     * previous response, else the connection is closed. Default 10 s.
+     */
+    public Builder headTimeout(Duration timeout) {
+      this.headTimeout = timeout;
+      return this;
+    }
+
     public Builder ioThreads(int n) {
       this.ioThreads = n;
       return this;
@@ -431,6 +519,17 @@ public final class DynconfigServer implements AutoCloseable {
     /** The document validator; defaults to the engine's parser. */
     public Builder validator(DocumentValidator validator) {
       this.validator = validator;
+      return this;
+    }
+
+    /**
+     * What to do after a {@link VirtualMachineError} (e.g. {@code OutOfMemoryError}) in any server
+     * thread, once it is logged. Default: exit the process with code 70, so that a supervisor
+     * restarts it rather than keeping a server that no longer answers. Embedding applications and
+     * tests may replace it (e.g. to close the server and alert).
+     */
+    public Builder onFatalError(java.util.function.Consumer<Throwable> action) {
+      this.onFatalError = java.util.Objects.requireNonNull(action, "action");
       return this;
     }
 

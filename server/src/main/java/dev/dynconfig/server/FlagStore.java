@@ -2,9 +2,9 @@ package dev.dynconfig.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.document.Document;
 import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.sync.AtomicFiles;
 import java.io.IOException;
@@ -46,7 +46,14 @@ import org.slf4j.LoggerFactory;
 final class FlagStore implements ServedStore {
   private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
   private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
-  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER = StrictTree.MAPPER;
+
+  /**
+   * The highest version a client may report to move the server above it (see {@link #raiseAbove}):
+   * 2^32 below {@link Document#MAX_VERSION}, so that a read-token holder reporting a huge version
+   * cannot use up the versions left for admin writes.
+   */
+  static final long MAX_CLAIMED_VERSION = Document.MAX_VERSION - (1L << 32);
 
   /** A change to apply to a private copy of the current tree. */
   interface Edit {
@@ -57,6 +64,7 @@ final class FlagStore implements ServedStore {
   private final Path sidecar;
   private final DocumentValidator validator;
   private final Consumer<Snapshot> publisher;
+  private final FatalErrors fatal;
   private final ScheduledExecutorService writer;
   private final ChangeHistory history;
   private final Clock clock;
@@ -75,7 +83,9 @@ final class FlagStore implements ServedStore {
       DocumentValidator validator,
       Consumer<Snapshot> publisher,
       ChangeHistory history,
-      Clock clock) {
+      Clock clock,
+      FatalErrors fatal) {
+    this.fatal = fatal;
     this.file = file.toAbsolutePath();
     this.history = history;
     this.clock = clock;
@@ -101,10 +111,12 @@ final class FlagStore implements ServedStore {
       Consumer<Snapshot> publisher,
       Duration pollInterval,
       int historySize,
-      Clock clock)
+      Clock clock,
+      FatalErrors fatal)
       throws IOException, DocumentException {
     FlagStore store =
-        new FlagStore(file, validator, publisher, FileChangeHistory.open(file, historySize), clock);
+        new FlagStore(
+            file, validator, publisher, FileChangeHistory.open(file, historySize), clock, fatal);
     // A crash between writing a temporary file and renaming it leaves the temporary behind.
     AtomicFiles.deleteStaleTemporaries(store.file);
     AtomicFiles.deleteStaleTemporaries(store.sidecar);
@@ -163,6 +175,7 @@ final class FlagStore implements ServedStore {
             try {
               result.complete(applyEdit(author, what, precondition, edit));
             } catch (Throwable t) {
+              fatal.check(t, "the store writing " + what);
               result.completeExceptionally(t);
             }
           });
@@ -172,9 +185,60 @@ final class FlagStore implements ServedStore {
     return result;
   }
 
+  /**
+   * Makes the served version higher than {@code reported}, a version a client says it holds: the
+   * file was restored from a backup (without its sidecar) while clients kept newer versions, and
+   * they would ignore every version up to theirs. The current content is republished as {@code
+   * reported + 1}, so the whole fleet converges on it. Completes with the snapshot served
+   * afterwards (unchanged when {@code reported} is not above it or above {@link
+   * #MAX_CLAIMED_VERSION}).
+   */
+  @Override
+  public CompletableFuture<Snapshot> raiseAbove(long reported, String who) {
+    CompletableFuture<Snapshot> result = new CompletableFuture<>();
+    try {
+      writer.execute(
+          () -> {
+            try {
+              result.complete(raise(reported, who));
+            } catch (Throwable t) {
+              fatal.check(t, "the store raising the version");
+              result.completeExceptionally(t);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.complete(current);
+    }
+    return result;
+  }
+
+  private Snapshot raise(long reported, String who) throws IOException {
+    Snapshot cur = current;
+    if (reported < cur.version() || reported > MAX_CLAIMED_VERSION) {
+      return cur;
+    }
+    long next = reported + 1;
+    ObjectNode stamped = DocumentShapes.stampVersion(cur.tree(), cur.flagd(), next);
+    Snapshot s = new Snapshot(next, serialize(stamped), stamped, cur.flagd());
+    persist(s);
+    log.warn(
+        "{} holds version {}, above the version {} served (the flag file was restored from a"
+            + " backup or replaced without its version sidecar {}): serving the same content as"
+            + " version {} so that every client takes it",
+        who,
+        reported,
+        cur.version(),
+        sidecar.getFileName(),
+        next);
+    audit.info("{} reported version {}: version {} -> {}", who, reported, cur.version(), next);
+    publish(s);
+    return s;
+  }
+
   /** Checks the file for hand edits now (tests call it to avoid waiting for the watcher). */
   CompletableFuture<Void> checkFileNow() {
-    return CompletableFuture.runAsync(this::checkFile, writer);
+    return CompletableFuture.runAsync(
+        fatal.guard(this::checkFile, "the store's file check"), writer);
   }
 
   private Snapshot applyEdit(Author author, String what, Precondition precondition, Edit edit)
@@ -186,6 +250,13 @@ final class FlagStore implements ServedStore {
     ObjectNode edited = edit.apply(cur.tree().deepCopy(), cur.flagd());
     boolean flagd = DocumentShapes.isFlagd(edited);
     long next = cur.version() + 1;
+    if (next > Document.MAX_VERSION) {
+      throw new AdminException(
+          409,
+          "the version limit 2^53 is reached (version "
+              + cur.version()
+              + "); edit the file's version by hand to a lower value and restart");
+    }
     ObjectNode stamped = DocumentShapes.stampVersion(edited, flagd, next);
     byte[] bytes = serialize(stamped);
     validator.validate(bytes, file.getFileName().toString());
@@ -221,6 +292,15 @@ final class FlagStore implements ServedStore {
     ObjectNode tree = parseObject(raw, file.getFileName().toString());
     boolean flagd = DocumentShapes.isFlagd(tree);
     long fileVersion = DocumentShapes.readVersion(tree, flagd);
+    if (fileVersion > Document.MAX_VERSION) {
+      log.warn(
+          "{} has version {}, above the limit 2^53 ({}): ignoring it and numbering from the"
+              + " version published before",
+          file,
+          fileVersion,
+          Document.MAX_VERSION);
+      fileVersion = -1;
+    }
     Snapshot s;
     if (fileVersion > side.version
         || (fileVersion == side.version && Arrays.equals(sha256(raw), side.sha256))) {
@@ -288,6 +368,17 @@ final class FlagStore implements ServedStore {
       }
       boolean flagd = DocumentShapes.isFlagd(tree);
       long fileVersion = DocumentShapes.readVersion(tree, flagd);
+      if (fileVersion > Document.MAX_VERSION) {
+        log.warn(
+            "Hand edit of {} rejected, still serving version {}: {}: {} is above the limit 2^53"
+                + " ({}); set a lower version or remove it (the server numbers the edit itself)",
+            file,
+            cur.version(),
+            flagd ? "metadata.version" : "version",
+            fileVersion,
+            Document.MAX_VERSION);
+        return;
+      }
       Snapshot s;
       if (fileVersion > cur.version()) {
         s = new Snapshot(fileVersion, raw, tree, flagd);
@@ -363,8 +454,16 @@ final class FlagStore implements ServedStore {
   private Sidecar readSidecar() {
     try {
       JsonNode n = MAPPER.readTree(Files.readAllBytes(sidecar));
-      return new Sidecar(
-          n.path("version").asLong(-1), HexFormat.of().parseHex(n.path("sha256").asText("")));
+      long version = n.path("version").asLong(-1);
+      if (version > Document.MAX_VERSION) {
+        log.warn(
+            "Ignoring version {} in {}: above the limit 2^53 ({})",
+            version,
+            sidecar,
+            Document.MAX_VERSION);
+        return new Sidecar(-1, new byte[0]);
+      }
+      return new Sidecar(version, HexFormat.of().parseHex(n.path("sha256").asText("")));
     } catch (NoSuchFileException e) {
       return new Sidecar(-1, new byte[0]);
     } catch (IOException | RuntimeException e) {
@@ -376,30 +475,24 @@ final class FlagStore implements ServedStore {
   private record Sidecar(long version, byte[] sha256) {}
 
   static ObjectNode parseObject(byte[] raw, String origin) throws DocumentException {
+    JsonNode n;
     try {
-      JsonNode n = MAPPER.readTree(raw);
-      if (n instanceof ObjectNode o) {
-        return o;
-      }
+      n = StrictTree.read(raw);
+    } catch (StrictTree.Refused e) {
       throw new DocumentException(
           origin,
           java.util.List.of(
               new DocumentException.Problem(
-                  "$",
-                  n == null ? "" : n.getNodeType().name(),
-                  "the document must be a JSON object")));
-    } catch (IOException e) {
-      throw new DocumentException(
-          origin,
-          java.util.List.of(
-              new DocumentException.Problem(
-                  "$",
-                  null,
-                  "is not valid JSON: "
-                      + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                          ? j.getOriginalMessage()
-                          : e.getMessage()))));
+                  e.path(), null, "cannot be read exactly: " + e.getMessage())));
     }
+    if (n instanceof ObjectNode o) {
+      return o;
+    }
+    throw new DocumentException(
+        origin,
+        java.util.List.of(
+            new DocumentException.Problem(
+                "$", n.getNodeType().name(), "the document must be a JSON object")));
   }
 
   static byte[] serialize(ObjectNode tree) {
@@ -421,7 +514,9 @@ final class FlagStore implements ServedStore {
   private void startWatching(Duration pollInterval) {
     // Polling catches what the WatchService misses (network file systems, some container mounts).
     long ms = Math.max(10, pollInterval.toMillis());
-    pollTask = writer.scheduleWithFixedDelay(this::checkFile, ms, ms, TimeUnit.MILLISECONDS);
+    pollTask =
+        writer.scheduleWithFixedDelay(
+            fatal.guard(this::checkFile, "the store's file check"), ms, ms, TimeUnit.MILLISECONDS);
     try {
       watchService = file.getFileSystem().newWatchService();
       file.getParent()
@@ -434,7 +529,8 @@ final class FlagStore implements ServedStore {
       log.info("No file-system events for {} ({}); polling every {} ms", file, e, ms);
       return;
     }
-    watchThread = new Thread(this::watchLoop, "dynconfig-file-watch");
+    watchThread =
+        new Thread(fatal.guard(this::watchLoop, "the file watcher"), "dynconfig-file-watch");
     watchThread.setDaemon(true);
     watchThread.start();
   }
@@ -469,7 +565,9 @@ final class FlagStore implements ServedStore {
       return;
     }
     try {
-      pendingCheck = writer.schedule(this::checkFile, 50, TimeUnit.MILLISECONDS);
+      pendingCheck =
+          writer.schedule(
+              fatal.guard(this::checkFile, "the store's file check"), 50, TimeUnit.MILLISECONDS);
     } catch (RuntimeException shuttingDown) {
       // closed
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.document.DocumentException;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,6 +49,19 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("malformed HTTP request"));
       return;
     }
+    try {
+      route(ctx, req);
+    } catch (IllegalArgumentException badEncoding) {
+      // QueryStringDecoder: a '%' not followed by two hex digits, in the path or the query.
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          error("malformed percent-encoding in the request target: " + badEncoding.getMessage()));
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
     String path = qs.rawPath();
     if (path.equals("/v1/flags")) {
@@ -70,8 +82,39 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void getFlags(ChannelHandlerContext ctx, FullHttpRequest req) {
-    Snapshot s = server.store().current();
+    Snapshot cur = server.store().current();
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    long held = inm == null ? -1 : heldVersion(inm);
+    if (held > cur.version()) {
+      // A poller holds a newer version than ours: answer once the store has moved above it.
+      server
+          .store()
+          .raiseAbove(held, "poller " + ctx.channel().remoteAddress())
+          .whenComplete(
+              (s, err) ->
+                  ctx.executor().execute(() -> getFlags(ctx, req, inm, s != null ? s : cur)));
+      return;
+    }
+    getFlags(ctx, req, inm, cur);
+  }
+
+  /** The version in a single strong or weak numeric entity tag, else -1. */
+  static long heldVersion(String ifNoneMatch) {
+    String t = ifNoneMatch.trim();
+    if (t.startsWith("W/")) {
+      t = t.substring(2);
+    }
+    if (t.length() < 3 || t.length() > 20 || !t.startsWith("\"") || !t.endsWith("\"")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(t.substring(1, t.length() - 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void getFlags(ChannelHandlerContext ctx, FullHttpRequest req, String inm, Snapshot s) {
     FullHttpResponse res;
     if (inm != null && etagMatches(inm, s.etag())) {
       res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
@@ -80,9 +123,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
               HttpResponseStatus.OK,
-              req.method().equals(HttpMethod.HEAD)
-                  ? Unpooled.EMPTY_BUFFER
-                  : Unpooled.wrappedBuffer(s.bytes()));
+              req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : server.wire().body(s));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     }
     res.headers().set(HttpHeaderNames.ETAG, s.etag());
@@ -139,6 +180,15 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         clientVersion = -1; // unknown: send the full document
       }
     }
+    if (clientVersion > FlagStore.MAX_CLAIMED_VERSION) {
+      log.warn(
+          "Stream client {} reports version {}, above the highest the server accepts ({}):"
+              + " sending it the current document",
+          ctx.channel().remoteAddress(),
+          clientVersion,
+          FlagStore.MAX_CLAIMED_VERSION);
+      clientVersion = -1;
+    }
     String scheme = server.tls() ? "wss" : "ws";
     WebSocketServerHandshakerFactory factory =
         new WebSocketServerHandshakerFactory(
@@ -152,7 +202,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     ChannelPipeline p = ctx.pipeline();
-    StreamHandler handler = new StreamHandler(hs, ctx.channel(), clientVersion);
+    long reported = clientVersion;
+    StreamHandler handler =
+        new StreamHandler(hs, ctx.channel(), clientVersion, server.fatal(), server.wire());
     p.remove(AuthGate.class);
     p.replace(this, "stream", handler);
     hs.handshake(ctx.channel(), req)
@@ -165,8 +217,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   }
                   // Register first, then send the current document: a broadcast racing with this
                   // is either sent after it or dropped as not newer (see StreamHandler).
+                  // Streams take whole documents: a deeper queue than plain HTTP before the
+                  // newest-pending-snapshot coalescing starts.
+                  f.channel().config().setWriteBufferWaterMark(DynconfigServer.STREAM_WATER_MARK);
                   server.register(f.channel(), handler);
                   handler.offer(server.store().current());
+                  if (reported > server.store().current().version()) {
+                    // The store was restored below this client: move above it (broadcast).
+                    server
+                        .store()
+                        .raiseAbove(reported, "stream client " + f.channel().remoteAddress());
+                  }
                 });
   }
 
@@ -202,18 +263,21 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     JsonNode body = null;
     if (put) {
-      try (ByteBufInputStream in = new ByteBufInputStream(req.content())) {
-        body = FlagStore.MAPPER.readTree((java.io.InputStream) in);
-      } catch (IOException e) {
-        respond(
-            ctx,
-            req,
-            HttpResponseStatus.BAD_REQUEST,
-            error("body is not valid JSON: " + e.getMessage()));
-        return;
-      }
-      if (body == null || body.isMissingNode()) {
-        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, error("PUT needs a JSON body"));
+      byte[] bytes = new byte[req.content().readableBytes()];
+      req.content().getBytes(req.content().readerIndex(), bytes);
+      try {
+        body = StrictTree.read(bytes);
+      } catch (StrictTree.Refused e) {
+        ObjectNode problem =
+            error(
+                "the body cannot be taken exactly as sent, nothing was changed: "
+                    + e.path()
+                    + " "
+                    + e.getMessage());
+        ObjectNode p = problem.putArray("problems").addObject();
+        p.put("path", e.path());
+        p.put("reason", e.getMessage());
+        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problem);
         return;
       }
     }
@@ -432,6 +496,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    server.fatal().check(cause, "HTTP connection " + ctx.channel().remoteAddress());
     log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }

@@ -19,6 +19,15 @@ interface ServedStore extends AutoCloseable {
   CompletableFuture<Snapshot> submit(
       Author author, String what, Precondition precondition, FlagStore.Edit edit);
 
+  /**
+   * Moves the served version above {@code reported}, a version a client says it holds (the store
+   * was restored below it), republishing the current content. Default: nothing (a shared store's
+   * versions come from its database).
+   */
+  default CompletableFuture<Snapshot> raiseAbove(long reported, String who) {
+    return CompletableFuture.completedFuture(current());
+  }
+
   /** The accepted changes, newest first, as the console and {@code /v1/admin/history} show them. */
   ChangeHistory history();
 

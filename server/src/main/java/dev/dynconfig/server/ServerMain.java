@@ -25,6 +25,8 @@ public final class ServerMain {
           + "             [--users users.json] [--read-token R] [--admin-token A]\n"
           + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
+          + "             [--max-connections 10000] [--max-connections-per-address 1000]\n"
+          + "             [--head-timeout-ms 10000]\n"
           + "             [--history-size 1000] [--session-minutes 480]\n"
           + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN, the users\n"
           + "  file (path or JSON) as DYNCONFIG_USERS; print a users.json entry with 'hash-token'";
@@ -116,6 +118,9 @@ public final class ServerMain {
         case "--max-body-bytes" -> b.maxBodyBytes(intArg(name, value));
         case "--max-frame-bytes" -> b.maxFrameBytes(intArg(name, value));
         case "--ping-interval-ms" -> b.pingInterval(Duration.ofMillis(intArg(name, value)));
+        case "--max-connections" -> b.maxConnections(intArg(name, value));
+        case "--max-connections-per-address" -> b.maxConnectionsPerAddress(intArg(name, value));
+        case "--head-timeout-ms" -> b.headTimeout(Duration.ofMillis(intArg(name, value)));
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }

@@ -29,10 +29,28 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   private final WebSocketServerHandshaker handshaker;
   private final Channel channel;
+  private final FatalErrors fatal;
+  private final WireForms wire;
+
+  /**
+   * Pings a client may send per second; dynconfig clients send none (the server pings them), so
+   * this only stops floods.
+   */
+  static final int MAX_PINGS_PER_SECOND = 50;
+
+  private long pingWindowStart = System.nanoTime();
+  private int pingsInWindow;
   private long lastSent;
   private Snapshot pending;
 
-  StreamHandler(WebSocketServerHandshaker handshaker, Channel channel, long clientVersion) {
+  StreamHandler(
+      WebSocketServerHandshaker handshaker,
+      Channel channel,
+      long clientVersion,
+      FatalErrors fatal,
+      WireForms wire) {
+    this.fatal = fatal;
+    this.wire = wire;
     this.handshaker = handshaker;
     this.channel = channel;
     this.lastSent = clientVersion;
@@ -43,7 +61,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     if (channel.eventLoop().inEventLoop()) {
       send(s, null);
     } else {
-      channel.eventLoop().execute(() -> send(s, null));
+      channel.eventLoop().execute(fatal.guard(() -> send(s, null), "a stream send"));
     }
   }
 
@@ -71,7 +89,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     lastSent = s.version();
     // The frame bytes go past the WebSocket encoder untouched (it only encodes WebSocketFrame
     // objects); TLS, when on, still encrypts them per connection below it.
-    channel.writeAndFlush(frame != null ? frame.retainedDuplicate() : encodeFrame(s));
+    channel.writeAndFlush(frame != null ? frame.retainedDuplicate() : wire.frame(s));
   }
 
   /**
@@ -124,6 +142,18 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (frame instanceof PingWebSocketFrame) {
+      if (!ctx.channel().isWritable() || tooManyPings()) {
+        // Pings while our pongs and snapshots pile up unread (or faster than anyone needs):
+        // queueing more pongs would grow without bound, so this peer loses its connection.
+        log.info(
+            "Closing stream client {}: {}",
+            ctx.channel().remoteAddress(),
+            ctx.channel().isWritable()
+                ? "more than " + MAX_PINGS_PER_SECOND + " pings in a second"
+                : "it sends pings but does not read what is sent to it");
+        ctx.close();
+        return;
+      }
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof PongWebSocketFrame) {
       // Liveness only: the IdleStateHandler already saw the bytes.
@@ -136,6 +166,16 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
           new CloseWebSocketFrame(
               WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "clients send no messages on /v1/stream"));
     }
+  }
+
+  /** Counts a ping in the current one-second window; true when the window has too many. */
+  private boolean tooManyPings() {
+    long now = System.nanoTime();
+    if (now - pingWindowStart > 1_000_000_000L) {
+      pingWindowStart = now;
+      pingsInWindow = 0;
+    }
+    return ++pingsInWindow > MAX_PINGS_PER_SECOND;
   }
 
   @Override
@@ -154,6 +194,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fatal.check(cause, "stream connection " + ctx.channel().remoteAddress());
     log.debug("Stream connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }

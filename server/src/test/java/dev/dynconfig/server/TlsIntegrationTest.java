@@ -220,4 +220,58 @@ class TlsIntegrationTest {
             java.net.http.HttpResponse.BodyHandlers.ofString())
         .statusCode();
   }
+
+  @Test
+  void server_offersTls13_andTls12OnlyWithEcdheAndAeadSuites(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("flags.json");
+    Files.writeString(f, ServerHttpTest.NATIVE);
+    try (DynconfigServer server = ServerFixture.builder(f).tls(certPem, keyPem).build().start()) {
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
+      java.util.List<String> accepted = new java.util.ArrayList<>();
+      for (String suite : tls.getSupportedSSLParameters().getCipherSuites()) {
+        String protocol =
+            suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
+                ? "TLSv1.3"
+                : "TLSv1.2";
+        if (suite.contains("EMPTY_RENEGOTIATION")) {
+          continue;
+        }
+        try (javax.net.ssl.SSLSocket s =
+            (javax.net.ssl.SSLSocket)
+                tls.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+          s.setSoTimeout(5000);
+          s.setEnabledProtocols(new String[] {protocol});
+          s.setEnabledCipherSuites(new String[] {suite});
+          s.startHandshake();
+          accepted.add(suite);
+        } catch (java.io.IOException refused) {
+          // not offered by the server
+        }
+      }
+      assertThat(accepted)
+          .contains("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+      assertThat(accepted)
+          .allMatch(
+              suite ->
+                  (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_"))
+                      || (suite.startsWith("TLS_ECDHE_")
+                          && (suite.contains("_GCM_") || suite.contains("CHACHA20_POLY1305"))),
+              "TLS 1.3 or ECDHE with AEAD");
+    }
+  }
+
+  /** Test only: the suite check needs a handshake, not an authenticated peer. */
+  static final class TrustAll implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
 }

@@ -53,7 +53,15 @@ class HostileClientsTest {
   DynconfigServer start(Duration pingInterval) throws Exception {
     Path f = dir.resolve("flags.json");
     Files.writeString(f, Chaos.NATIVE);
-    server = Chaos.server(f).pingInterval(pingInterval).build().start();
+    // The flood comes from one address, like a fleet behind one proxy: no per-address cap here
+    // (HostileFloodsTest covers the caps).
+    server =
+        Chaos.server(f)
+            .pingInterval(pingInterval)
+            .maxConnectionsPerAddress(20_000)
+            .maxConnections(20_000)
+            .build()
+            .start();
     return server;
   }
 

@@ -40,7 +40,18 @@ final class RawPeer implements AutoCloseable {
 
   /** With {@code receiveBuffer > 0}, a small kernel receive buffer (set before connecting). */
   static RawPeer connect(int port, int receiveBuffer) throws IOException {
+    return connectFrom(null, port, receiveBuffer);
+  }
+
+  /**
+   * From a given loopback source address (e.g. {@code 127.0.0.2}: all of 127/8 is local on Linux),
+   * so that a test can play clients at different addresses.
+   */
+  static RawPeer connectFrom(String localAddress, int port, int receiveBuffer) throws IOException {
     Socket s = new Socket();
+    if (localAddress != null) {
+      s.bind(new InetSocketAddress(localAddress, 0));
+    }
     if (receiveBuffer > 0) {
       s.setReceiveBufferSize(receiveBuffer);
     }

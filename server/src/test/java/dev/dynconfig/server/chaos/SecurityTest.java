@@ -87,12 +87,43 @@ class SecurityTest {
                   + "\r\nAuthorization: Bearer "
                   + READ
                   + "\r\nContent-Length: 2\r\n\r\n{}");
-          assertThat(RawPeer.status(p.readHead())).isIn(401, 404);
+          // 413: with the read token this is not an admin route, and only admin PUTs take a body.
+          assertThat(RawPeer.status(p.readHead())).isIn(401, 404, 413);
         }
       }
       assertThat(s.version()).as("nothing changed").isEqualTo(1);
       System.out.printf(
           "security: %d unauthenticated or unauthorised requests, all refused%n", checked);
+    }
+  }
+
+  @Test
+  void malformedPercentEncoding_gets400WithAReason() throws Exception {
+    Path f = dir.resolve("flags.json");
+    Files.writeString(f, Chaos.NATIVE);
+    try (DynconfigServer s = Chaos.server(f).build().start()) {
+      String[][] requests = {
+        {"DELETE /v1/admin/flags/%ZZ", ADMIN},
+        {"PUT /v1/admin/config/a%2/b", ADMIN},
+        {"GET /v1/stream?version=%ZZ", READ},
+      };
+      for (String[] r : requests) {
+        try (RawPeer p = RawPeer.connect(s.port())) {
+          p.write(
+              r[0]
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                  + (r[0].startsWith("PUT") ? "Content-Length: 2\r\n" : "")
+                  + "Upgrade: websocket\r\nAuthorization: Bearer "
+                  + r[1]
+                  + "\r\n\r\n"
+                  + (r[0].startsWith("PUT") ? "{}" : ""));
+          String head = p.readHead();
+          assertThat(RawPeer.status(head)).as(r[0]).isEqualTo(400);
+          String body = new String(p.readToEnd(), java.nio.charset.StandardCharsets.UTF_8);
+          assertThat(body).as(r[0]).contains("percent-encoding");
+        }
+      }
+      assertThat(s.version()).isEqualTo(1);
     }
   }
 
