@@ -146,6 +146,15 @@ final class ContextAssembler {
     return value == null ? fallback : value.toString();
   }
 
+  /** Where {@link #bucketingKey} looks, for log lines. */
+  String bucketingKeySources() {
+    return "looked up: DynamicContext userId, targetingKey and sessionId; MDC '"
+        + mdcUserId
+        + "' (mdc.userId) and '"
+        + mdcSessionId
+        + "' (mdc.sessionId)";
+  }
+
   /** What one thread saw last. */
   private static final class Slot {
     ContextReaders readers;

@@ -87,8 +87,11 @@ final class EngineDispatcher implements Dispatcher {
     Site.ToggleShape shape = site.shape;
     if (shape == null || shape.generation() != g) {
       // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
-      shape = new Site.ToggleShape(g, evaluator.contextNeeds(site.flag));
+      shape =
+          new Site.ToggleShape(
+              g, evaluator.contextNeeds(site.flag), evaluator.usesBucketing(site.flag));
       site.shape = shape;
+      site.insight.keyChecked(site, evaluator.hasFlag(site.flag), evaluator);
       if (shape.needs() == Evaluator.Needs.NOTHING && constants != null) {
         constants.learn(site, g); // later calls may not reach this dispatcher until a change
       }
@@ -98,9 +101,17 @@ final class EngineDispatcher implements Dispatcher {
       return evaluator.flag(site.flag, EvaluationContext.empty(), site.defaultBox);
     }
     if (needs == Evaluator.Needs.BUCKETING_KEY) {
-      return evaluator.flagForKey(site.flag, bucketingKey(site), site.defaultBox);
+      String key = bucketingKey(site);
+      if (key == null && shape.bucketed()) {
+        site.insight.anonymousCall(site, contexts.bucketingKeySources());
+      }
+      return evaluator.flagForKey(site.flag, key, site.defaultBox);
     }
-    return evaluator.flag(site.flag, context(site), site.defaultBox);
+    EvaluationContext context = context(site);
+    if (shape.bucketed() && context.bucketingKey() == null) {
+      site.insight.anonymousCall(site, contexts.bucketingKeySources());
+    }
+    return evaluator.flag(site.flag, context, site.defaultBox);
   }
 
   @Override
@@ -112,14 +123,7 @@ final class EngineDispatcher implements Dispatcher {
     if (shape == null || shape.generation() != g) {
       shape = new Site.Shape(g, !evaluator.hasTest(site.test));
       site.shape = shape;
-      if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
-        log.warn(
-            "@Variant {}: test '{}' is not defined in {}; the entry method's own body runs until"
-                + " a source defines the test (logged once per method)",
-            site.display,
-            site.test,
-            evaluator.describeSnapshot());
-      }
+      site.insight.keyChecked(site, !shape.fast(), evaluator);
     }
     if (shape.fast()) {
       return -1;
@@ -127,9 +131,11 @@ final class EngineDispatcher implements Dispatcher {
     // An assignment depends on the bucketing key and the environment only: read just those.
     ContextReaders readers = ContextReaders.of(site);
     Map<String, Object> scope = readers.scope();
-    TestVariant variant =
-        evaluator.variant(
-            site.test, contexts.bucketingKey(readers, scope), ContextAssembler.environment(scope));
+    String key = contexts.bucketingKey(readers, scope);
+    if (key == null) {
+      site.insight.anonymousCall(site, contexts.bucketingKeySources());
+    }
+    TestVariant variant = evaluator.variant(site.test, key, ContextAssembler.environment(scope));
     if (variant == null || variant.isControl()) {
       return -1;
     }
@@ -142,12 +148,16 @@ final class EngineDispatcher implements Dispatcher {
     checkFault();
     Object raw = evaluator.config(site.namespace, site.key);
     if (raw == null) {
+      if (!site.insight.keyUnknown()) {
+        site.insight.keyChecked(site, false, evaluator);
+      }
       return Bridge.NO_VALUE;
     }
     Site.Converted converted = site.converted;
     if (converted != null && converted.raw() == raw) {
       return converted.value();
     }
+    site.insight.keyChecked(site, true, evaluator);
     // The value changed (a new snapshot): convert once and cache it for every later call.
     Object value = convert(site, raw);
     site.converted = new Site.Converted(raw, value);

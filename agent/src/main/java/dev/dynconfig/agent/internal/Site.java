@@ -20,6 +20,9 @@ abstract class Site {
 
   private final WeakReference<ClassLoader> loader;
 
+  /** Unknown-key and anonymous-call reporting (cold paths only). */
+  final SiteInsight insight = new SiteInsight();
+
   /** Context readers of the defining class loader; resolved on first call, not at transform. */
   volatile ContextReaders readers;
 
@@ -63,7 +66,7 @@ abstract class Site {
   record Shape(Object generation, boolean fast) {}
 
   /** As {@link Shape} for a {@code @Toggle}: what of the context its flag needs in one snapshot. */
-  record ToggleShape(Object generation, Evaluator.Needs needs) {}
+  record ToggleShape(Object generation, Evaluator.Needs needs, boolean bucketed) {}
 
   /** A {@code @Toggle} method. */
   static final class ToggleSite extends Site {
@@ -99,10 +102,6 @@ abstract class Site {
 
     /** Whether the test is unknown, as of the latest snapshot seen by a call. */
     volatile Shape shape;
-
-    /** Set once the "unknown test" line has been logged for this site. */
-    final java.util.concurrent.atomic.AtomicBoolean unknownLogged =
-        new java.util.concurrent.atomic.AtomicBoolean();
 
     VariantSite(
         int id,
