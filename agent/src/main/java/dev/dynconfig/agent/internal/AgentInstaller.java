@@ -42,7 +42,7 @@ public final class AgentInstaller {
         throw new IllegalStateException(
             "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
-      SiteRegistry sites = new SiteRegistry();
+      SiteRegistry sites = new SiteRegistry(options.exposures());
       // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
       GuardedMethods.forFlag("");
       if (late) {

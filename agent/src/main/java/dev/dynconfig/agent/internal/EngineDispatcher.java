@@ -51,6 +51,16 @@ final class EngineDispatcher implements Dispatcher {
   private final AtomicLong suppressedFailures = new AtomicLong();
   private final Set<String> conversionProblems = ConcurrentHashMap.newKeySet();
 
+  /** Marks a running control call that is not timed (see {@link #controlCalls}). */
+  private static final long UNTIMED = Long.MIN_VALUE;
+
+  /**
+   * Per thread, by site id: the start of the entry body running as the control ({@link #UNTIMED}
+   * when not timed), 0 when none; the rewritten body's returns and its exception handler end it. A
+   * recursive call of the same site ends the outer one early (that call is then not timed).
+   */
+  private final ThreadLocal<long[]> controlCalls = ThreadLocal.withInitial(() -> new long[16]);
+
   /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
   private volatile Object generation = new Object();
 
@@ -105,13 +115,21 @@ final class EngineDispatcher implements Dispatcher {
       if (key == null && shape.bucketed()) {
         site.insight.anonymousCall(site, contexts.bucketingKeySources());
       }
-      return evaluator.flagForKey(site.flag, key, site.defaultBox);
+      boolean on = evaluator.flagForKey(site.flag, key, site.defaultBox);
+      if (sites.exposures) {
+        site.exposures.count(on ? 1 : 0);
+      }
+      return on;
     }
     EvaluationContext context = context(site);
     if (shape.bucketed() && context.bucketingKey() == null) {
       site.insight.anonymousCall(site, contexts.bucketingKeySources());
     }
-    return evaluator.flag(site.flag, context, site.defaultBox);
+    boolean on = evaluator.flag(site.flag, context, site.defaultBox);
+    if (sites.exposures) {
+      site.exposures.count(on ? 1 : 0);
+    }
+    return on;
   }
 
   @Override
@@ -136,10 +154,68 @@ final class EngineDispatcher implements Dispatcher {
       site.insight.anonymousCall(site, contexts.bucketingKeySources());
     }
     TestVariant variant = evaluator.variant(site.test, key, ContextAssembler.environment(scope));
-    if (variant == null || variant.isControl()) {
+    if (variant == null) {
       return -1;
     }
+    if (variant.isControl()) {
+      return site.siblingIds.length; // the entry's own body, counted as the control
+    }
     return site.indexOf(variant.id());
+  }
+
+  @Override
+  public long variantStart(int id, int variant) {
+    return ((Site.VariantSite) sites.get(id)).exposures.start(variant);
+  }
+
+  @Override
+  public void variantEnd(long start, int id, int variant) {
+    ((Site.VariantSite) sites.get(id)).exposures.end(start, variant);
+  }
+
+  @Override
+  public void variantFailed(int id, int variant) {
+    ((Site.VariantSite) sites.get(id)).exposures.failed(variant);
+  }
+
+  @Override
+  public void controlStart(int id) {
+    Site.VariantSite site = (Site.VariantSite) sites.get(id);
+    long start = site.exposures.start(site.siblingIds.length);
+    long[] running = controlCalls.get();
+    if (id >= running.length) {
+      running = java.util.Arrays.copyOf(running, Math.max(id + 1, running.length * 2));
+      controlCalls.set(running);
+    }
+    running[id] = start == 0 ? UNTIMED : start;
+  }
+
+  @Override
+  public void bodyEnd(int id) {
+    long start = endControl(id);
+    if (start != 0) {
+      Site.VariantSite site = (Site.VariantSite) sites.get(id);
+      site.exposures.end(start == UNTIMED ? 0 : start, site.siblingIds.length);
+    }
+  }
+
+  @Override
+  public void bodyFailed(int id) {
+    if (endControl(id) != 0) {
+      Site.VariantSite site = (Site.VariantSite) sites.get(id);
+      site.exposures.failed(site.siblingIds.length);
+    }
+  }
+
+  /** This thread's running control call of site {@code id}: its start, UNTIMED, or 0 if none. */
+  private long endControl(int id) {
+    long[] running = controlCalls.get();
+    if (id >= running.length) {
+      return 0;
+    }
+    long start = running[id];
+    running[id] = 0;
+    return start;
   }
 
   @Override

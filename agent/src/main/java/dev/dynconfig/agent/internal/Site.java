@@ -93,6 +93,9 @@ abstract class Site {
       this.defaultValue = defaultValue;
       this.defaultBox = defaultValue;
     }
+
+    /** Calls per result of a rollout or targeting flag: slot 0 false, slot 1 true. */
+    final ExposureCounters exposures = new ExposureCounters(2, false);
   }
 
   /** A {@code @Variant} entry method and the sibling ids, in the order of the dispatch table. */
@@ -114,7 +117,11 @@ abstract class Site {
       super(id, owner, method, descriptor, loader);
       this.test = test;
       this.siblingIds = siblingIds.toArray(new String[0]);
+      this.exposures = new ExposureCounters(this.siblingIds.length + 1, true);
     }
+
+    /** Per sibling index, then the control (the entry's own body) at {@code siblingIds.length}. */
+    final ExposureCounters exposures;
 
     /** The dispatch index of {@code variantId}, or -1 to run the entry method's own body. */
     int indexOf(String variantId) {

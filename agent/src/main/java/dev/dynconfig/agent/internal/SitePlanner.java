@@ -396,7 +396,7 @@ final class SitePlanner {
   }
 
   /** The plan for rewriting {@code m} as {@code site}: its shape, read from its descriptor. */
-  private static MethodPlan plan(
+  private MethodPlan plan(
       Kind kind, Site site, MethodDescription m, Call otherwise, List<Call> siblings) {
     String descriptor = m.getDescriptor();
     return new MethodPlan(
@@ -406,6 +406,7 @@ final class SitePlanner {
         Type.getArgumentTypes(descriptor),
         Type.getReturnType(descriptor),
         otherwise,
-        siblings);
+        siblings,
+        registry.exposures);
   }
 }
