@@ -45,6 +45,39 @@ public final class HttpPollingSource implements ConfigSource {
             true);
     gate.status(ConnectionStatus.CONNECTING, null);
     poller.start(Duration.ZERO);
+    startReports(fetcher, loop.next());
+  }
+
+  /** Fleet reports by {@code POST /v1/report} (PROTOCOL.md), beside the polling. */
+  private void startReports(HttpFetcher fetcher, io.netty.channel.EventLoop reportLoop) {
+    java.net.URI url = reportUrlFor(settings.url());
+    ReportSender sender =
+        new ReportSender(
+            reportLoop,
+            gate::resumeVersion,
+            () -> String.valueOf(gate.status()),
+            String.valueOf(url));
+    reportLoop.execute(
+        () ->
+            sender.start(
+                message ->
+                    fetcher
+                        .post(url, message)
+                        .handle(
+                            (res, failure) -> {
+                              if (res != null && (res.status() == 404 || res.status() == 405)) {
+                                reportLoop.execute(sender::refuse); // an older server
+                              }
+                              return res != null && res.status() / 100 == 2;
+                            })));
+  }
+
+  /** {@code http://h/x/v1/flags} → {@code http://h/x/v1/report}. */
+  static java.net.URI reportUrlFor(java.net.URI flags) {
+    String path = flags.getPath() == null ? "" : flags.getPath();
+    path =
+        path.endsWith("/flags") ? path.substring(0, path.length() - 6) + "/report" : "/v1/report";
+    return flags.resolve(path);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -17,7 +18,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Checks the bearer token on the request head, before any body is buffered: an unauthenticated peer
  * gets {@code 401}, an empty body and a closed connection, and cannot make the server aggregate
- * anything. {@code /v1/admin/**} needs the admin token; everything else the read (or admin) token.
+ * anything. {@code /v1/admin/**} needs the admin token, except {@code GET /v1/admin/fleet} (read
+ * only, no secrets); everything else the read (or admin) token.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Tokens.Role> ROLE = AttributeKey.valueOf("dynconfig.role");
@@ -34,7 +36,9 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest req) {
       Tokens.Role role = tokens.roleOf(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       String path = req.uri();
-      boolean admin = path.startsWith("/v1/admin/") || path.equals("/v1/admin");
+      boolean admin =
+          (path.startsWith("/v1/admin/") || path.equals("/v1/admin"))
+              && !(path.equals("/v1/admin/fleet") && req.method().equals(HttpMethod.GET));
       boolean ok = admin ? role == Tokens.Role.ADMIN : role != Tokens.Role.NONE;
       if (!ok) {
         discarding = true;

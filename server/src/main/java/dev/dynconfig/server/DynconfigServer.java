@@ -53,6 +53,7 @@ public final class DynconfigServer implements AutoCloseable {
   private final Tokens tokens;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private FlagStore store;
+  private volatile FleetRegistry fleet;
   private SslContext ssl;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -96,7 +97,9 @@ public final class DynconfigServer implements AutoCloseable {
             e);
       }
     }
+    fleet = new FleetRegistry(cfg.clock, cfg.staleAfter);
     store = FlagStore.open(cfg.file, cfg.validator, this::broadcast, cfg.filePollInterval);
+    fleet.observe(store.current());
     boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("dynconfig-server-boss", true), NioIoHandler.newFactory());
@@ -193,6 +196,10 @@ public final class DynconfigServer implements AutoCloseable {
     return ssl != null;
   }
 
+  FleetRegistry fleet() {
+    return fleet;
+  }
+
   int maxFrameBytes() {
     return cfg.maxFrameBytes;
   }
@@ -207,6 +214,10 @@ public final class DynconfigServer implements AutoCloseable {
    * one task per event loop (not per connection) that writes it to each of that loop's channels.
    */
   private void broadcast(Snapshot s) {
+    FleetRegistry f = fleet;
+    if (f != null) {
+      f.observe(s);
+    }
     Map<EventLoop, List<StreamHandler>> byLoop = new IdentityHashMap<>();
     for (StreamHandler h : streams.values()) {
       byLoop.computeIfAbsent(h.channel().eventLoop(), l -> new ArrayList<>()).add(h);
@@ -275,8 +286,25 @@ public final class DynconfigServer implements AutoCloseable {
     private Duration filePollInterval = Duration.ofSeconds(1);
     private int ioThreads = 2;
     private DocumentValidator validator = DocumentValidator.ENGINE;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private Duration staleAfter = Duration.ofDays(14);
 
     private Builder() {}
+
+    /** The clock of the fleet view (last seen, expiry, findings). Default: the system clock. */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * How long a flag at 0 % or 100 % rollout, or a completed test, stays unchanged before the
+     * fleet view lists it as {@code fully-rolled-out}. Default 14 days.
+     */
+    public Builder staleAfter(Duration staleAfter) {
+      this.staleAfter = staleAfter;
+      return this;
+    }
 
     /** The flag file: the store. Created (empty native document) when missing. */
     public Builder file(Path file) {

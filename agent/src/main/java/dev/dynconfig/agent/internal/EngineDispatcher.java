@@ -158,6 +158,9 @@ final class EngineDispatcher implements Dispatcher {
       return -1;
     }
     if (variant.isControl()) {
+      if (variant.id() != site.controlId) { // identity: the engine hands out the same strings
+        site.controlId = variant.id();
+      }
       return site.siblingIds.length; // the entry's own body, counted as the control
     }
     return site.indexOf(variant.id());

@@ -123,6 +123,9 @@ abstract class Site {
     /** Per sibling index, then the control (the entry's own body) at {@code siblingIds.length}. */
     final ExposureCounters exposures;
 
+    /** The id of the test's control variant, as last assigned (for exposure reports). */
+    volatile String controlId = "control";
+
     /** The dispatch index of {@code variantId}, or -1 to run the entry method's own body. */
     int indexOf(String variantId) {
       if (variantId == null) {
