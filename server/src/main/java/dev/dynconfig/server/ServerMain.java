@@ -20,6 +20,7 @@ public final class ServerMain {
       "usage: serve --file flags.json [--port 8080] [--host 0.0.0.0] --read-token R --admin-token A\n"
           + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
+          + "             [--stale-after-days 14]\n"
           + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN";
 
   public static void main(String[] args) throws Exception {
@@ -91,6 +92,7 @@ public final class ServerMain {
         case "--max-body-bytes" -> b.maxBodyBytes(intArg(name, value));
         case "--max-frame-bytes" -> b.maxFrameBytes(intArg(name, value));
         case "--ping-interval-ms" -> b.pingInterval(Duration.ofMillis(intArg(name, value)));
+        case "--stale-after-days" -> b.staleAfter(Duration.ofDays(intArg(name, value)));
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
