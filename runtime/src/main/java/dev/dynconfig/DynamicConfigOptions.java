@@ -27,6 +27,7 @@ public final class DynamicConfigOptions {
   private final boolean registerJmx;
   private final Duration jmxRegistrationDelay;
   private final Clock clock;
+  private final BucketingVersion bucketing;
 
   private DynamicConfigOptions(Builder b) {
     this.environment = b.environment;
@@ -45,6 +46,7 @@ public final class DynamicConfigOptions {
     this.registerJmx = b.registerJmx;
     this.jmxRegistrationDelay = b.jmxRegistrationDelay;
     this.clock = b.clock;
+    this.bucketing = b.bucketing;
     if (source == SourceKind.FILE && file == null) {
       throw new IllegalArgumentException("source=file needs a file (option 'file')");
     }
@@ -79,6 +81,7 @@ public final class DynamicConfigOptions {
     b.registerJmx = registerJmx;
     b.jmxRegistrationDelay = jmxRegistrationDelay;
     b.clock = clock;
+    b.bucketing = bucketing;
     return b;
   }
 
@@ -158,6 +161,14 @@ public final class DynamicConfigOptions {
     return clock;
   }
 
+  /**
+   * The bucketing version for documents that do not choose one (top-level {@code "bucketing"}) and
+   * for flags and tests registered from code; {@link BucketingVersion#V2} unless set.
+   */
+  public BucketingVersion bucketing() {
+    return bucketing;
+  }
+
   @Override
   public String toString() {
     return "DynamicConfigOptions{environment="
@@ -188,6 +199,8 @@ public final class DynamicConfigOptions {
         + registerJmx
         + ", jmxRegistrationDelay="
         + jmxRegistrationDelay
+        + ", bucketing="
+        + bucketing.label()
         + '}';
   }
 
@@ -208,6 +221,7 @@ public final class DynamicConfigOptions {
     private boolean registerJmx = false;
     private Duration jmxRegistrationDelay = Duration.ZERO;
     private Clock clock = Clock.systemUTC();
+    private BucketingVersion bucketing = BucketingVersion.V2;
 
     private Builder() {}
 
@@ -284,6 +298,12 @@ public final class DynamicConfigOptions {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** See {@link DynamicConfigOptions#bucketing()}. */
+    public Builder bucketing(BucketingVersion bucketing) {
+      this.bucketing = Objects.requireNonNull(bucketing, "bucketing");
       return this;
     }
 

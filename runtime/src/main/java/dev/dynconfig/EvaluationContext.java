@@ -87,6 +87,29 @@ public final class EvaluationContext {
         null);
   }
 
+  /**
+   * As {@link #of(String, String, String, String, Map)} with an explicit bucketing key
+   * (OpenFeature's {@code targetingKey}; null to bucket by userId, else sessionId). {@code
+   * customAttributes} is used as given, not copied: adapters (such as the OpenFeature provider) may
+   * pass a view that reads their own context lazily, as long as it does not change during an
+   * evaluation.
+   */
+  public static EvaluationContext of(
+      String targetingKey,
+      String userId,
+      String sessionId,
+      String environment,
+      String userRole,
+      Map<String, Object> customAttributes) {
+    return new EvaluationContext(
+        userId,
+        sessionId,
+        environment,
+        userRole,
+        customAttributes == null ? Map.of() : customAttributes,
+        targetingKey);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -213,6 +213,27 @@ class EvaluationTest {
   }
 
   @Test
+  void flagd_unknownFlag_isReasonError_flagNotFound_asOpenFeatureReportsIt() {
+    load(config, FLAGD);
+    FlagEvaluation r = config.evaluateFlag("no-such-flag", user("u1"), "#000");
+    assertThat(r.value()).isEqualTo("#000");
+    assertThat(r.reason()).isEqualTo(Reason.ERROR);
+    assertThat(r.errorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+    assertThat(config.evaluateFlag("no-such-flag", user("u1"), false).reason())
+        .isEqualTo(Reason.ERROR);
+    assertThat(config.evaluateFlag("no-such-flag", user("u1")).reason()).isEqualTo(Reason.ERROR);
+    assertThat(config.isFlagEnabled("no-such-flag", user("u1"))).isFalse();
+  }
+
+  @Test
+  void native_unknownFlag_keepsReasonDefault() {
+    FlagEvaluation r = config.evaluateFlag("no-such-flag", user("u1"), true);
+    assertThat(r.value()).isEqualTo(true);
+    assertThat(r.reason()).isEqualTo(Reason.DEFAULT);
+    assertThat(r.errorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+  }
+
+  @Test
   void flagd_disabledFlag_servesCallerDefault() {
     load(config, FLAGD);
     assertThat(config.evaluateFlag("disabled", user("u1"), true))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,33 +24,67 @@ class ZeroAllocationTest {
 
   @Test
   void evaluatingStaticRolloutAndRuleFlags_allocatesNothing() {
+    DynamicConfig config = DynamicConfig.create(DynamicConfigOptions.defaults());
+    Docs.load(config, DOC);
+    EvaluationContext ctx =
+        EvaluationContext.builder().userId("user-42").attribute("plan", "premium").build();
+    assertThat(bytesAllocatedBy(c -> run(config, c), ctx))
+        .as("bytes allocated by 100,000 x 4 evaluations")
+        .isZero();
+  }
+
+  @Test
+  void bucketingV1_rolloutAndFractional_allocateNothing() {
+    DynamicConfig config =
+        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(BucketingVersion.V1).build());
+    Docs.load(config, DOC);
+    DynamicConfig flagd =
+        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(BucketingVersion.V1).build());
+    Docs.load(
+        flagd,
+        Docs.q(
+            """
+            {'flags': {'split': {'state': 'ENABLED', 'variants': {'a': 1, 'b': 2},
+               'defaultVariant': 'a', 'targeting': {'fractional': [['a', 30], ['b', 70]]}}}}
+            """));
+    EvaluationContext ctx =
+        EvaluationContext.builder().userId("user-42").attribute("plan", "premium").build();
+    Long fallback = 0L;
+    assertThat(
+            bytesAllocatedBy(
+                c ->
+                    run(config, c)
+                        + (flagd.evaluateFlag("split", c, fallback).value() == fallback ? 0 : 1),
+                ctx))
+        .as("bytes allocated by 100,000 x 5 evaluations")
+        .isZero();
+  }
+
+  /** Warms up, then the fewest bytes 100,000 calls allocated in one of five rounds. */
+  private static long bytesAllocatedBy(
+      ToIntFunction<EvaluationContext> calls, EvaluationContext ctx) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     assumeTrue(
         bean instanceof com.sun.management.ThreadMXBean b && b.isThreadAllocatedMemorySupported(),
         "this JVM cannot measure per-thread allocation");
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-    DynamicConfig config = DynamicConfig.create(DynamicConfigOptions.defaults());
-    Docs.load(config, DOC);
-    EvaluationContext ctx =
-        EvaluationContext.builder().userId("user-42").attribute("plan", "premium").build();
-
     long sink = 0;
     // Warm up until the JIT has compiled the path; then measure in rounds and take the minimum,
     // because the counter itself or a late compilation can add a few bytes once.
     for (int i = 0; i < 200_000; i++) {
-      sink += run(config, ctx);
+      sink += calls.applyAsInt(ctx);
     }
     long best = Long.MAX_VALUE;
     long tid = Thread.currentThread().getId();
     for (int round = 0; round < 5; round++) {
       long before = mx.getThreadAllocatedBytes(tid);
       for (int i = 0; i < 100_000; i++) {
-        sink += run(config, ctx);
+        sink += calls.applyAsInt(ctx);
       }
       best = Math.min(best, mx.getThreadAllocatedBytes(tid) - before);
     }
     assertThat(sink).isPositive();
-    assertThat(best).as("bytes allocated by 100,000 x 4 evaluations").isZero();
+    return best;
   }
 
   private static int run(DynamicConfig config, EvaluationContext ctx) {

@@ -33,8 +33,9 @@ public final class Cli {
             Checks a flag file (native or flagd, JSON or YAML). Exit 0 and a one-line summary when
             valid; exit 1 and every problem (path: value reason) when not.
         eval FILE FLAG_KEY [--context JSON] [--default JSON] [--env ENVIRONMENT] [--now INSTANT]
-            Evaluates a flag; prints {"value":…,"reason":"…","variant":…,"errorCode":…}
-            (absent fields omitted). --default is the caller's fallback value.
+            Evaluates a flag; prints {"value":…,"reason":"…","variant":…,"errorCode":…,
+            "errorMessage":…,"metadata":{…}} (absent fields omitted). --default is the caller's
+            fallback value.
         assign FILE TEST_ID USER_ID [--context JSON] [--env ENVIRONMENT] [--now INSTANT]
             Assigns a user to an A/B test; prints {"variant":"…","config":{…}} or
             {"variant":null,"reason":"…"}.
@@ -129,6 +130,12 @@ public final class Cli {
     }
     if (r.errorCode() != null) {
       result.put("errorCode", r.errorCode().name());
+    }
+    if (r.errorMessage() != null) {
+      result.put("errorMessage", r.errorMessage());
+    }
+    if (!r.metadata().isEmpty()) {
+      result.put("metadata", new java.util.TreeMap<>(r.metadata()));
     }
     out.println(Json.write(result));
     return 0;

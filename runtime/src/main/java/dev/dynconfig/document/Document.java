@@ -1,6 +1,7 @@
 package dev.dynconfig.document;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.rules.Rule;
 import java.util.List;
@@ -8,7 +9,9 @@ import java.util.Map;
 
 /**
  * A validated, immutable flag document (native or flagd), with its targeting rules already
- * compiled. Produced only by {@link DocumentParser}; every accessor returns unmodifiable values.
+ * compiled. Produced only by {@link DocumentParser}; every accessor returns unmodifiable values. A
+ * document read for serving ({@link DocumentParser#load}) may hold broken flagd flags: see {@link
+ * #brokenFlags()}.
  */
 public final class Document {
   /** The two document formats. */
@@ -32,7 +35,9 @@ public final class Document {
   private final Map<String, Rule> rules;
   private final Map<String, Object> rawFlags;
   private final Map<String, Object> rawTests;
+  private final Map<String, DocumentException.Problem> brokenFlags;
   private final Map<String, Object> raw;
+  private final BucketingVersion bucketing;
 
   Document(
       String origin,
@@ -48,6 +53,8 @@ public final class Document {
       Map<String, Rule> rules,
       Map<String, Object> rawFlags,
       Map<String, Object> rawTests,
+      Map<String, DocumentException.Problem> brokenFlags,
+      BucketingVersion bucketing,
       Map<String, Object> raw) {
     this.origin = origin;
     this.format = format;
@@ -62,6 +69,9 @@ public final class Document {
     this.rules = Map.copyOf(rules);
     this.rawFlags = Map.copyOf(rawFlags);
     this.rawTests = Map.copyOf(rawTests);
+    this.brokenFlags =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(brokenFlags));
+    this.bucketing = bucketing;
     this.raw = raw;
   }
 
@@ -104,6 +114,14 @@ public final class Document {
     return config;
   }
 
+  /**
+   * The document's top-level {@code "bucketing"} ({@code "v1"} or {@code "v2"}), or null when it
+   * does not choose (the engine's option applies).
+   */
+  public BucketingVersion bucketing() {
+    return bucketing;
+  }
+
   /** flagd's {@code $evaluators} (name → rule); empty when none. */
   public Map<String, Object> evaluators() {
     return evaluators;
@@ -114,7 +132,17 @@ public final class Document {
     return metadata;
   }
 
-  /** The compiled targeting rule of a flag, or null when the flag has none. */
+  /**
+   * flagd flags whose targeting does not compile, by key, in document order, with the problem (JSON
+   * path, value, reason). Only {@link DocumentParser#load} keeps such flags (they are evaluated as
+   * {@code PARSE_ERROR}); {@link DocumentParser#parse} rejects the document instead, so there this
+   * is always empty.
+   */
+  public Map<String, DocumentException.Problem> brokenFlags() {
+    return brokenFlags;
+  }
+
+  /** The compiled targeting rule of a flag, or null when the flag has none (or it is broken). */
   public Rule rule(String flagKey) {
     return rules.get(flagKey);
   }
@@ -148,6 +176,7 @@ public final class Document {
         + (version >= 0 ? " version " + version : "")
         + ", "
         + plural(flagCount(), "flag")
+        + (brokenFlags.isEmpty() ? "" : " (" + brokenFlags.size() + " broken)")
         + ", "
         + plural(tests.size(), "test")
         + ", "

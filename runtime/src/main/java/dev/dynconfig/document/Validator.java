@@ -1,6 +1,7 @@
 package dev.dynconfig.document;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.document.DocumentException.Problem;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class Validator {
   static final Set<String> NATIVE_ROOT_FIELDS =
-      Set.of("version", "roles", "flags", "tests", "config", "metadata");
+      Set.of("version", "roles", "flags", "tests", "config", "metadata", "bucketing");
   static final Set<String> FLAG_FIELDS =
       Set.of(
           "key",
@@ -64,14 +65,21 @@ final class Validator {
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
   private final String origin;
+  private final boolean keepBrokenFlagdFlags;
+  private final Map<String, Problem> brokenFlags = new LinkedHashMap<>();
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, Rule> rules = new HashMap<>();
   private final Map<String, Object> rawFlags = new HashMap<>();
   private final Map<String, Object> rawTests = new HashMap<>();
   private Map<String, Object> evaluators = Map.of();
 
-  Validator(String origin) {
+  /**
+   * @param keepBrokenFlagdFlags whether a flagd flag whose targeting does not compile is kept as
+   *     broken ({@link Document#brokenFlags()}) rather than reported as a problem
+   */
+  Validator(String origin, boolean keepBrokenFlagdFlags) {
     this.origin = origin;
+    this.keepBrokenFlagdFlags = keepBrokenFlagdFlags;
   }
 
   Document validate(Map<String, Object> root) throws DocumentException {
@@ -83,6 +91,17 @@ final class Validator {
       // flagd has no top-level version; accept a numeric one there, but only validate ours.
       if (format == Document.Format.NATIVE || isInteger(root.get("version"))) {
         version = version(root.get("version"));
+      }
+    }
+    BucketingVersion bucketing = null;
+    if (root.get("bucketing") != null) {
+      bucketing = BucketingVersion.parse(root.get("bucketing") instanceof String b ? b : null);
+      if (bucketing == null) {
+        problem(
+            "bucketing",
+            root.get("bucketing"),
+            "must be \"v1\" (the flagd Java in-process provider's legacy bucketing) or \"v2\""
+                + " (flagd's fractional, the default)");
       }
     }
     Map<String, Object> metadata = Map.of();
@@ -132,6 +151,8 @@ final class Validator {
         rules,
         rawFlags,
         rawTests,
+        brokenFlags,
+        bucketing,
         root);
   }
 
@@ -266,10 +287,14 @@ final class Validator {
     }
     Map<String, Object> m = cast(raw);
     // Compile every evaluator on its own as well, so a broken one is reported even when unused.
+    // When broken flags are kept, a broken evaluator breaks only the flags that use it.
     for (Map.Entry<String, Object> e : m.entrySet()) {
       String path = field("$evaluators", e.getKey());
       if (e.getKey().isEmpty()) {
         problem(path, e.getKey(), "must not be empty");
+        continue;
+      }
+      if (keepBrokenFlagdFlags) {
         continue;
       }
       try {
@@ -397,9 +422,17 @@ final class Validator {
       targeting = null;
     }
     if (targeting != null) {
-      compile(key, targeting, field(path, "targeting"));
+      if (keepBrokenFlagdFlags) {
+        Problem broken = compileOrExplain(key, targeting, field(path, "targeting"));
+        if (broken != null) {
+          brokenFlags.put(key, broken);
+        }
+      } else {
+        compile(key, targeting, field(path, "targeting"));
+      }
     }
     if (problems.size() != before) {
+      brokenFlags.remove(key);
       return null;
     }
     rawFlags.put(key, m);
@@ -644,12 +677,21 @@ final class Validator {
   }
 
   private void compile(String key, Object rule, String path) {
+    Problem p = compileOrExplain(key, rule, path);
+    if (p != null) {
+      problems.add(p);
+    }
+  }
+
+  /** Compiles a flag's rule into {@link #rules}; on failure returns why instead. */
+  private Problem compileOrExplain(String key, Object rule, String path) {
     try {
       rules.put(key, RuleCompiler.compile(rule, evaluators, path));
+      return null;
     } catch (RuleException e) {
-      problems.add(new Problem(e.path(), Json.render(e.value()), e.reason()));
+      return new Problem(e.path(), Json.render(e.value()), e.reason());
     } catch (RuntimeException e) {
-      problem(path, rule, "could not be compiled: " + e);
+      return new Problem(path, Json.render(rule), "could not be compiled: " + e);
     }
   }
 

@@ -10,9 +10,12 @@ import dev.dynconfig.Reason;
  * built in advance, so evaluation allocates nothing.
  */
 abstract class CompiledFlag {
-  static final FlagEvaluation NOT_FOUND_NULL = notFound(null);
-  static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE);
-  static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE);
+  static final FlagEvaluation NOT_FOUND_NULL = notFound(null, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_FALSE = notFound(Boolean.FALSE, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_TRUE = notFound(Boolean.TRUE, Reason.DEFAULT);
+  static final FlagEvaluation NOT_FOUND_NULL_ERROR = notFound(null, Reason.ERROR);
+  static final FlagEvaluation NOT_FOUND_FALSE_ERROR = notFound(Boolean.FALSE, Reason.ERROR);
+  static final FlagEvaluation NOT_FOUND_TRUE_ERROR = notFound(Boolean.TRUE, Reason.ERROR);
 
   /**
    * Shapes the engine evaluates inline (see {@link Engine#evaluate}) without handing the context to
@@ -39,14 +42,23 @@ abstract class CompiledFlag {
   final FlagCounters counters;
   final int shape;
 
+  /** What every result of this flag carries as {@link FlagEvaluation#metadata()}. */
+  final java.util.Map<String, Object> metadata;
+
   CompiledFlag(
-      String key, Object definition, Object definitionTree, FlagCounters counters, int shape) {
+      String key,
+      Object definition,
+      Object definitionTree,
+      FlagCounters counters,
+      int shape,
+      java.util.Map<String, Object> metadata) {
     // Interned: Snapshot's identity table matches a literal key (interned by the JVM) by identity.
     this.key = key.intern();
     this.definition = definition;
     this.definitionTree = definitionTree;
     this.counters = counters;
     this.shape = shape;
+    this.metadata = metadata;
   }
 
   /**
@@ -64,28 +76,32 @@ abstract class CompiledFlag {
    */
   abstract boolean contextFree();
 
-  private static FlagEvaluation notFound(Object value) {
+  private static FlagEvaluation notFound(Object value, Reason reason) {
     return new FlagEvaluation(
         value,
-        Reason.DEFAULT,
+        reason,
         null,
         ErrorCode.FLAG_NOT_FOUND,
         "no flag with this key in the current configuration");
   }
 
-  static FlagEvaluation notFound(String key, Object callerDefault) {
+  /**
+   * The caller's default for a key the snapshot does not define: reason DEFAULT, or ERROR (as the
+   * OpenFeature SDKs report it) while a flagd document is served.
+   */
+  static FlagEvaluation notFound(String key, Object callerDefault, boolean flagd) {
     if (callerDefault == null) {
-      return NOT_FOUND_NULL;
+      return flagd ? NOT_FOUND_NULL_ERROR : NOT_FOUND_NULL;
     }
     if (callerDefault == Boolean.FALSE) {
-      return NOT_FOUND_FALSE;
+      return flagd ? NOT_FOUND_FALSE_ERROR : NOT_FOUND_FALSE;
     }
     if (callerDefault == Boolean.TRUE) {
-      return NOT_FOUND_TRUE;
+      return flagd ? NOT_FOUND_TRUE_ERROR : NOT_FOUND_TRUE;
     }
     return new FlagEvaluation(
         callerDefault,
-        Reason.DEFAULT,
+        flagd ? Reason.ERROR : Reason.DEFAULT,
         null,
         ErrorCode.FLAG_NOT_FOUND,
         "no flag '" + key + "' in the current configuration");
@@ -93,5 +109,10 @@ abstract class CompiledFlag {
 
   static FlagEvaluation error(Object callerDefault, ErrorCode code, String message) {
     return new FlagEvaluation(callerDefault, Reason.ERROR, null, code, message);
+  }
+
+  /** An error of this flag: the caller's default, with the flag's metadata. */
+  FlagEvaluation flagError(Object callerDefault, ErrorCode code, String message) {
+    return new FlagEvaluation(callerDefault, Reason.ERROR, null, code, message, metadata);
   }
 }

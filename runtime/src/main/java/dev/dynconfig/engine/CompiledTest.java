@@ -25,6 +25,9 @@ final class CompiledTest {
   /** Exclusive upper bound of hashes assigned to variants[0..i]. */
   private final long[] cumulativeThresholds;
 
+  /** Bucketing v1: the running float shares instead; null under v2. */
+  private final float[] legacyThresholds;
+
   /** The hash state after the test id: each assignment hashes only the bucketing key. */
   private final Bucketing.Prefix idPrefix;
 
@@ -35,7 +38,10 @@ final class CompiledTest {
   final LongAdder[] assignments;
   final LongAdder unassigned;
 
-  CompiledTest(AbTest t, Object tree, TestCounters counters) {
+  /**
+   * @param bucketingVersion {@code Bucketing.V1} or {@code V2}
+   */
+  CompiledTest(AbTest t, Object tree, TestCounters counters, int bucketingVersion) {
     this.definition = t;
     this.definitionTree = tree;
     this.variants = t.variants().toArray(new TestVariant[0]);
@@ -45,6 +51,8 @@ final class CompiledTest {
     }
     // Exact running sums (33.3 + 33.3 + 33.4 is 100), shared with the rules' bucketing.
     this.cumulativeThresholds = Bucketing.allocationThresholds(shares);
+    this.legacyThresholds =
+        bucketingVersion == Bucketing.V1 ? Bucketing.legacyAllocationThresholds(shares) : null;
     this.idPrefix = Bucketing.prefix(t.id());
     this.running = "running".equals(t.status());
     this.startMillis = EpochMillis.of(t.startDate(), Long.MIN_VALUE);
@@ -81,7 +89,11 @@ final class CompiledTest {
     if (bucketingKey == null) {
       return NO_BUCKETING_KEY;
     }
-    int i = Bucketing.assign(Bucketing.hash(idPrefix, bucketingKey), cumulativeThresholds);
+    long h = Bucketing.hash(idPrefix, bucketingKey);
+    int i =
+        legacyThresholds == null
+            ? Bucketing.assign(h, cumulativeThresholds)
+            : Bucketing.assignLegacy(h, legacyThresholds);
     return i >= 0 ? i : NOT_ALLOCATED;
   }
 

@@ -19,10 +19,20 @@ final class ContextData implements RuleData {
   private String environment;
   private Clock clock;
   private Map<String, Object> flagd;
+  private int bucketingVersion;
 
-  /** Binds the calling thread's instance (or a fresh one if it is already in use). */
+  /**
+   * Binds the calling thread's instance (or a fresh one if it is already in use).
+   *
+   * @param bucketingVersion what {@code fractional} uses ({@link dev.dynconfig.rules.Bucketing#V1}
+   *     or {@code V2})
+   */
   static ContextData bind(
-      EvaluationContext context, String flagKey, String environment, Clock clock) {
+      EvaluationContext context,
+      String flagKey,
+      String environment,
+      Clock clock,
+      int bucketingVersion) {
     ContextData d = PER_THREAD.get();
     if (d.context != null) {
       // Re-entrant evaluation on this thread (e.g. from a listener inside a rule): don't clobber.
@@ -32,6 +42,7 @@ final class ContextData implements RuleData {
     d.flagKey = flagKey;
     d.environment = environment;
     d.clock = clock;
+    d.bucketingVersion = bucketingVersion;
     return d;
   }
 
@@ -82,6 +93,11 @@ final class ContextData implements RuleData {
       flagd = Map.of("flagKey", flagKey, "timestamp", clock.millis() / 1000L);
     }
     return flagd;
+  }
+
+  @Override
+  public int bucketingVersion() {
+    return bucketingVersion;
   }
 
   @Override

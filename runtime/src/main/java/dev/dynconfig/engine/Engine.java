@@ -1,6 +1,7 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.ConfigChangeEvent;
 import dev.dynconfig.ConfigListener;
 import dev.dynconfig.ConnectionStatus;
@@ -20,6 +21,7 @@ import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.document.DocumentParser;
 import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.document.Json;
+import dev.dynconfig.rules.Bucketing;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.SourceSink;
 import dev.dynconfig.sync.RemoteSources;
@@ -184,7 +186,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       Snapshot s, String key, EvaluationContext context, Object callerDefault) {
     try {
       if (key == null) {
-        return CompiledFlag.notFound("null", callerDefault);
+        return CompiledFlag.notFound("null", callerDefault, s.flagdDocument);
       }
       if (context == null) {
         context = EvaluationContext.empty();
@@ -194,7 +196,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       if (s.hasOverrides && (result = s.overrides.get(key)) != null) {
         // an override wins over everything, including an unknown key
       } else if (flag == null) {
-        return CompiledFlag.notFound(key, callerDefault);
+        return CompiledFlag.notFound(key, callerDefault, s.flagdDocument);
       } else {
         String env = context.environment();
         result = flag.evaluate(context, callerDefault, env != null ? env : environment, s);
@@ -328,7 +330,8 @@ public final class Engine implements SourceSink, EngineIntrospection {
       Document d = validate(doc, "registerFlag(" + flag.key() + ")");
       FeatureFlag f = d.flags().get(0);
       registeredFlags.put(
-          f.key(), new NativeFlag(f, tree, d.rule(f.key()), counters(f.key()), clock));
+          f.key(),
+          new NativeFlag(f, tree, d.rule(f.key()), counters(f.key()), clock, codeBucketing()));
       rebuild("local");
     } finally {
       lock.unlock();
@@ -343,11 +346,20 @@ public final class Engine implements SourceSink, EngineIntrospection {
       Map<String, Object> tree = DefinitionTrees.test(test);
       Document d = validate(Map.of("tests", List.of(tree)), "registerTest(" + test.id() + ")");
       AbTest t = d.tests().get(0);
-      registeredTests.put(t.id(), new CompiledTest(t, tree, testCounters(t.id())));
+      registeredTests.put(t.id(), new CompiledTest(t, tree, testCounters(t.id()), codeBucketing()));
       rebuild("local");
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The bucketing version of flags and tests registered from code: the engine's option. */
+  private int codeBucketing() {
+    return bucketingNumber(options.bucketing());
+  }
+
+  private static int bucketingNumber(BucketingVersion v) {
+    return v == BucketingVersion.V1 ? Bucketing.V1 : Bucketing.V2;
   }
 
   private static Document validate(Map<String, Object> tree, String origin) {
@@ -436,7 +448,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
   public OfferResult offer(byte[] content, long version, String origin) {
     Document doc;
     try {
-      doc = DocumentParser.parse(content, origin);
+      doc = DocumentParser.load(content, origin);
     } catch (DocumentException e) {
       return reject(e.getMessage());
     } catch (RuntimeException e) {
@@ -475,21 +487,33 @@ public final class Engine implements SourceSink, EngineIntrospection {
           transportVersion >= 0
               ? transportVersion
               : doc.version() >= 0 ? doc.version() : Math.max(current, 0) + 1;
+      // The document's own bucketing setting wins over the engine's option.
+      int bucketing =
+          bucketingNumber(doc.bucketing() != null ? doc.bucketing() : options.bucketing());
       Map<String, CompiledFlag> flags = new HashMap<>();
       for (FeatureFlag f : doc.flags()) {
         flags.put(
             f.key(),
-            new NativeFlag(f, doc.rawFlag(f.key()), doc.rule(f.key()), counters(f.key()), clock));
+            new NativeFlag(
+                f, doc.rawFlag(f.key()), doc.rule(f.key()), counters(f.key()), clock, bucketing));
       }
       for (FlagdFlag f : doc.flagdFlags()) {
         flags.put(
             f.key(),
             new FlagdCompiled(
-                f, doc.rawFlag(f.key()), doc.rule(f.key()), counters(f.key()), clock));
+                f,
+                doc.rawFlag(f.key()),
+                doc.rule(f.key()),
+                counters(f.key()),
+                clock,
+                doc.metadata(),
+                doc.brokenFlags().get(f.key()),
+                bucketing));
       }
       Map<String, CompiledTest> tests = new HashMap<>();
       for (AbTest t : doc.tests()) {
-        tests.put(t.id(), new CompiledTest(t, doc.rawTest(t.id()), testCounters(t.id())));
+        tests.put(
+            t.id(), new CompiledTest(t, doc.rawTest(t.id()), testCounters(t.id()), bucketing));
       }
       this.document = doc;
       this.documentVersion = effective;
@@ -498,6 +522,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       rebuild(sourceLabel(doc.origin()));
       updateState(s -> withSync(s, effective));
       LOG.info("Applied {} (serving version {})", doc, effective);
+      for (Map.Entry<String, DocumentException.Problem> e : doc.brokenFlags().entrySet()) {
+        LOG.warn(
+            "{}: flag '{}' is broken and serves the caller's default (error PARSE_ERROR) until"
+                + " the file is fixed; every other flag works. {}",
+            doc.origin(),
+            e.getKey(),
+            e.getValue());
+      }
       firstDocument.countDown();
       return OfferResult.APPLIED;
     } finally {
@@ -803,7 +835,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
       CompiledFlag f = flags.get(e.getKey());
       String variant = f != null && f.definition instanceof FeatureFlag ff ? ff.variant() : null;
       overrideResults.put(
-          e.getKey(), new FlagEvaluation(e.getValue(), Reason.OVERRIDE, variant, null, null));
+          e.getKey(),
+          new FlagEvaluation(
+              e.getValue(),
+              Reason.OVERRIDE,
+              variant,
+              null,
+              null,
+              f == null ? Map.of() : f.metadata));
     }
     Map<String, Map<String, Object>> config = new HashMap<>();
     if (document != null) {
@@ -983,7 +1022,7 @@ public final class Engine implements SourceSink, EngineIntrospection {
       FlagEvaluation result = s.hasOverrides ? s.overrides.get(flagKey) : null;
       if (result == null) {
         if (flag == null) {
-          result = CompiledFlag.notFound(flagKey, callerDefault);
+          result = CompiledFlag.notFound(flagKey, callerDefault, s.flagdDocument);
         } else if (flag.contextFree()) {
           result = flag.evaluate(EvaluationContext.empty(), callerDefault, environment, s);
         } else {

@@ -4,6 +4,7 @@ import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Reason;
+import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.document.FlagdFlag.VariantType;
 import dev.dynconfig.document.Json;
@@ -16,19 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A flagd flag with flagd's semantics: DISABLED serves the caller's default; no targeting serves
- * the default variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls
- * back to the default variant (DEFAULT), an unknown name is an error (GENERAL); without a default
- * variant the caller's default is served.
+ * A flagd flag with flagd's semantics: DISABLED serves the caller's default; a flag whose targeting
+ * does not compile serves the caller's default as PARSE_ERROR; no targeting serves the default
+ * variant (STATIC); a targeting result names the variant (TARGETING_MATCH), null falls back to the
+ * default variant (DEFAULT), an unknown name is an error (GENERAL); without a default variant the
+ * caller's default is served.
  */
 final class FlagdCompiled extends CompiledFlag {
   private static final Logger LOG = LoggerFactory.getLogger(FlagdCompiled.class);
-  private static final FlagEvaluation DISABLED_NULL = disabled(null);
-  private static final FlagEvaluation DISABLED_FALSE = disabled(Boolean.FALSE);
-  private static final FlagEvaluation DISABLED_TRUE = disabled(Boolean.TRUE);
-  private static final FlagEvaluation NO_DEFAULT_NULL = noDefault(null);
-  private static final FlagEvaluation NO_DEFAULT_FALSE = noDefault(Boolean.FALSE);
-  private static final FlagEvaluation NO_DEFAULT_TRUE = noDefault(Boolean.TRUE);
 
   /** The results one variant can produce. */
   private record VariantResults(
@@ -38,29 +34,76 @@ final class FlagdCompiled extends CompiledFlag {
   private final VariantType type;
   private final Rule rule;
   private final Clock clock;
+  private final int bucketingVersion;
   private final Map<String, VariantResults> variants = new HashMap<>();
   private final VariantResults defaultVariant;
   private final FlagEvaluation typeMismatchFalse;
+  private final FlagEvaluation disabledNull;
+  private final FlagEvaluation disabledFalse;
+  private final FlagEvaluation disabledTrue;
+  private final FlagEvaluation noDefaultNull;
+  private final FlagEvaluation noDefaultFalse;
+  private final FlagEvaluation noDefaultTrue;
+
+  /** Why the targeting does not compile, for PARSE_ERROR results; null when it is fine. */
+  private final String brokenMessage;
+
+  private final FlagEvaluation brokenNull;
+  private final FlagEvaluation brokenFalse;
+  private final FlagEvaluation brokenTrue;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
-  FlagdCompiled(FlagdFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters, GENERAL);
+  /**
+   * @param flagSetMetadata the document's top-level {@code metadata}, merged under the flag's own
+   * @param broken why the flag's targeting does not compile (its JSON path and the problem), or
+   *     null when it compiled into {@code rule}
+   * @param bucketingVersion what the rule's {@code fractional} uses ({@code Bucketing.V1}/{@code
+   *     V2})
+   */
+  FlagdCompiled(
+      FlagdFlag f,
+      Object tree,
+      Rule rule,
+      FlagCounters counters,
+      Clock clock,
+      Map<String, Object> flagSetMetadata,
+      DocumentException.Problem broken,
+      int bucketingVersion) {
+    super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;
     this.clock = clock;
+    this.bucketingVersion = bucketingVersion;
     for (Map.Entry<String, Object> e : f.variants().entrySet()) {
       String name = e.getKey();
       Object value = e.getValue();
       variants.put(
           name,
           new VariantResults(
-              new FlagEvaluation(value, Reason.STATIC, name, null, null),
-              new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null),
-              new FlagEvaluation(value, Reason.DEFAULT, name, null, null)));
+              new FlagEvaluation(value, Reason.STATIC, name, null, null, metadata),
+              new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null, metadata),
+              new FlagEvaluation(value, Reason.DEFAULT, name, null, null, metadata)));
     }
     this.defaultVariant = f.defaultVariant() == null ? null : variants.get(f.defaultVariant());
     this.typeMismatchFalse = typeMismatch(Boolean.FALSE);
+    this.disabledNull = disabled(null);
+    this.disabledFalse = disabled(Boolean.FALSE);
+    this.disabledTrue = disabled(Boolean.TRUE);
+    this.noDefaultNull = noDefault(null);
+    this.noDefaultFalse = noDefault(Boolean.FALSE);
+    this.noDefaultTrue = noDefault(Boolean.TRUE);
+    this.brokenMessage =
+        broken == null
+            ? null
+            : "the targeting of flag '"
+                + key
+                + "' does not compile ("
+                + broken
+                + "); serving the caller's default until the flag file is fixed";
+    this.brokenNull = broken == null ? null : brokenResult(null);
+    this.brokenFalse = broken == null ? null : brokenResult(Boolean.FALSE);
+    this.brokenTrue = broken == null ? null : brokenResult(Boolean.TRUE);
   }
 
   @Override
@@ -73,10 +116,17 @@ final class FlagdCompiled extends CompiledFlag {
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot) {
     if (!enabled) {
       return callerDefault == null
-          ? DISABLED_NULL
+          ? disabledNull
           : callerDefault == Boolean.FALSE
-              ? DISABLED_FALSE
-              : callerDefault == Boolean.TRUE ? DISABLED_TRUE : disabled(callerDefault);
+              ? disabledFalse
+              : callerDefault == Boolean.TRUE ? disabledTrue : disabled(callerDefault);
+    }
+    if (brokenMessage != null) {
+      return callerDefault == null
+          ? brokenNull
+          : callerDefault == Boolean.FALSE
+              ? brokenFalse
+              : callerDefault == Boolean.TRUE ? brokenTrue : brokenResult(callerDefault);
     }
     if (callerDefault != null && VariantType.of(callerDefault) != type) {
       return callerDefault == Boolean.FALSE ? typeMismatchFalse : typeMismatch(callerDefault);
@@ -87,7 +137,7 @@ final class FlagdCompiled extends CompiledFlag {
           : noDefaultResult(callerDefault);
     }
     Object result;
-    ContextData data = ContextData.bind(context, key, environment, clock);
+    ContextData data = ContextData.bind(context, key, environment, clock, bucketingVersion);
     try {
       result = rule.evaluate(data);
     } catch (RuntimeException e) {
@@ -97,7 +147,7 @@ final class FlagdCompiled extends CompiledFlag {
             key,
             e);
       }
-      return CompiledFlag.error(callerDefault, ErrorCode.GENERAL, "targeting rule failed: " + e);
+      return flagError(callerDefault, ErrorCode.GENERAL, "targeting rule failed: " + e);
     } finally {
       data.release();
     }
@@ -111,7 +161,7 @@ final class FlagdCompiled extends CompiledFlag {
       // flagd matches boolean rule results against variants named "true"/"false".
       name = b ? "true" : "false";
     } else {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.GENERAL,
           "targeting of flag '"
@@ -122,7 +172,7 @@ final class FlagdCompiled extends CompiledFlag {
     }
     VariantResults chosen = variants.get(name);
     if (chosen == null) {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.GENERAL,
           "targeting of flag '"
@@ -134,21 +184,21 @@ final class FlagdCompiled extends CompiledFlag {
     return chosen.match();
   }
 
-  private static FlagEvaluation noDefaultResult(Object callerDefault) {
+  private FlagEvaluation noDefaultResult(Object callerDefault) {
     if (callerDefault == null) {
-      return NO_DEFAULT_NULL;
+      return noDefaultNull;
     }
     if (callerDefault == Boolean.FALSE) {
-      return NO_DEFAULT_FALSE;
+      return noDefaultFalse;
     }
     if (callerDefault == Boolean.TRUE) {
-      return NO_DEFAULT_TRUE;
+      return noDefaultTrue;
     }
     return noDefault(callerDefault);
   }
 
   private FlagEvaluation typeMismatch(Object callerDefault) {
-    return CompiledFlag.error(
+    return flagError(
         callerDefault,
         ErrorCode.TYPE_MISMATCH,
         "flag '"
@@ -159,11 +209,15 @@ final class FlagdCompiled extends CompiledFlag {
             + callerDefault.getClass().getSimpleName());
   }
 
-  private static FlagEvaluation disabled(Object callerDefault) {
-    return new FlagEvaluation(callerDefault, Reason.DISABLED, null, null, null);
+  private FlagEvaluation brokenResult(Object callerDefault) {
+    return flagError(callerDefault, ErrorCode.PARSE_ERROR, brokenMessage);
   }
 
-  private static FlagEvaluation noDefault(Object callerDefault) {
-    return new FlagEvaluation(callerDefault, Reason.DEFAULT, null, null, null);
+  private FlagEvaluation disabled(Object callerDefault) {
+    return new FlagEvaluation(callerDefault, Reason.DISABLED, null, null, null, metadata);
+  }
+
+  private FlagEvaluation noDefault(Object callerDefault) {
+    return new FlagEvaluation(callerDefault, Reason.DEFAULT, null, null, null, metadata);
   }
 }

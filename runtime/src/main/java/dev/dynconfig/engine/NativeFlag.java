@@ -25,6 +25,11 @@ final class NativeFlag extends CompiledFlag {
   /** The hash state after the flag key: each evaluation hashes only the bucketing key. */
   private final Bucketing.Prefix rolloutPrefix;
 
+  /** Bucketing v1 (legacy): the rollout percentage the bucket must be below; NaN under v2. */
+  private final float legacyRolloutPercent;
+
+  private final int bucketingVersion;
+
   private final Clock clock;
   private final AtomicBoolean ruleFailureLogged = new AtomicBoolean();
 
@@ -39,8 +44,18 @@ final class NativeFlag extends CompiledFlag {
 
   private final String attributeLiteral;
 
-  NativeFlag(FeatureFlag f, Object tree, Rule rule, FlagCounters counters, Clock clock) {
-    super(f.key(), f, tree, counters, shapeOf(f, rule));
+  /**
+   * @param bucketingVersion how rollouts and the rule's {@code fractional} bucket users ({@code
+   *     Bucketing.V1}/{@code V2})
+   */
+  NativeFlag(
+      FeatureFlag f,
+      Object tree,
+      Rule rule,
+      FlagCounters counters,
+      Clock clock,
+      int bucketingVersion) {
+    super(f.key(), f, tree, counters, shapeOf(f, rule), FlagMetadata.ofNative(f.metadata()));
     String[] equality = shape == ATTRIBUTE_EQUALS ? attributeEquality(f.targeting()) : null;
     // Interned: the context's attribute name is usually a literal, so it matches by identity.
     this.attributeName = equality == null ? null : equality[0].intern();
@@ -53,19 +68,30 @@ final class NativeFlag extends CompiledFlag {
     this.rolloutThreshold =
         f.rolloutPercentage() == null ? -1 : Bucketing.rolloutThreshold(f.rolloutPercentage());
     this.rolloutPrefix = rolloutThreshold > 0 ? Bucketing.prefix(key) : null;
+    this.bucketingVersion = bucketingVersion;
+    // v1: inside iff the float bucket is below p; 100 % admits even the bucket that is exactly 100.
+    this.legacyRolloutPercent =
+        bucketingVersion != Bucketing.V1 || rolloutThreshold <= 0
+            ? Float.NaN
+            : f.rolloutPercentage() >= 100
+                ? Float.POSITIVE_INFINITY
+                : f.rolloutPercentage().floatValue();
     Boolean dv = f.defaultValue();
     String variant = f.variant();
-    this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null);
-    this.expiredResult = new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null);
-    this.targetingResult = new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null);
-    this.rolloutResult = new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null);
+    this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null, metadata);
+    this.expiredResult = new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null, metadata);
+    this.targetingResult =
+        new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null, metadata);
+    this.rolloutResult =
+        new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null, metadata);
     this.errorResult =
         new FlagEvaluation(
             dv,
             Reason.ERROR,
             variant,
             ErrorCode.GENERAL,
-            "the targeting rule failed at run time; serving the flag's default");
+            "the targeting rule failed at run time; serving the flag's default",
+            metadata);
   }
 
   @Override
@@ -154,19 +180,24 @@ final class NativeFlag extends CompiledFlag {
         return null;
       }
     }
-    if (rolloutThreshold > 0
-        && bucketingKey != null
-        && Bucketing.hash(rolloutPrefix, bucketingKey) < rolloutThreshold) {
+    if (rolloutThreshold > 0 && bucketingKey != null && inRollout(bucketingKey)) {
       return rolloutResult;
     }
     return defaultResult;
+  }
+
+  /** Whether the bucketing key falls inside the rollout (which is above 0 %). */
+  private boolean inRollout(String bucketingKey) {
+    long h = Bucketing.hash(rolloutPrefix, bucketingKey);
+    float legacy = legacyRolloutPercent;
+    return Float.isNaN(legacy) ? h < rolloutThreshold : Bucketing.legacyBucket(h) < legacy;
   }
 
   @Override
   FlagEvaluation evaluate(
       EvaluationContext context, Object callerDefault, String environment, Snapshot snapshot) {
     if (callerDefault != null && !(callerDefault instanceof Boolean)) {
-      return CompiledFlag.error(
+      return flagError(
           callerDefault,
           ErrorCode.TYPE_MISMATCH,
           "flag '"
@@ -184,7 +215,7 @@ final class NativeFlag extends CompiledFlag {
       return defaultResult;
     }
     if (rule != null) {
-      ContextData data = ContextData.bind(context, key, environment, clock);
+      ContextData data = ContextData.bind(context, key, environment, clock, bucketingVersion);
       try {
         if (rule.test(data)) {
           return targetingResult;
@@ -200,7 +231,7 @@ final class NativeFlag extends CompiledFlag {
     }
     if (rolloutThreshold > 0) {
       String bucketingKey = context.bucketingKey();
-      if (bucketingKey != null && Bucketing.hash(rolloutPrefix, bucketingKey) < rolloutThreshold) {
+      if (bucketingKey != null && inRollout(bucketingKey)) {
         return rolloutResult;
       }
     }

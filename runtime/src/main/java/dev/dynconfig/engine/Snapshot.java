@@ -18,6 +18,9 @@ final class Snapshot {
   final Map<String, FlagEvaluation> overrides;
   final Map<String, Object> overrideValues;
 
+  /** Whether the document is in flagd's format (unknown keys are then reported as ERROR). */
+  final boolean flagdDocument;
+
   /** {@code !overrides.isEmpty()}, as a field so the hot path needs no interface call for it. */
   final boolean hasOverrides;
 
@@ -41,6 +44,7 @@ final class Snapshot {
       Map<String, Map<String, Object>> config) {
     this.version = version;
     this.document = document;
+    this.flagdDocument = document != null && document.format() == Document.Format.FLAGD;
     this.flags = flags;
     this.tests = tests;
     this.roleRanks = roleRanks;

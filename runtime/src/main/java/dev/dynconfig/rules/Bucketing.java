@@ -7,11 +7,62 @@ import java.util.List;
 
 /**
  * Deterministic bucketing shared with flagd: {@code h = MurmurHash3_x86_32(UTF-8(key +
- * bucketingKey), seed 0)} as an unsigned 32-bit number. A user is inside a p% rollout iff {@code h
- * < p/100 × 2^32}.
+ * bucketingKey), seed 0)} as an unsigned 32-bit number. Version 2 (flagd's current {@code
+ * fractional}, the default): a user is inside a p% rollout iff {@code h < p/100 × 2^32}. Version 1
+ * (the OpenFeature flagd Java in-process provider's legacy algorithm): the bucket is {@link
+ * #legacyBucket}, a float in [0, 100], compared with running float percentages.
  */
 public final class Bucketing {
   private Bucketing() {}
+
+  /** Bucketing version 1: the flagd Java in-process provider's legacy float bucketing. */
+  public static final int V1 = 1;
+
+  /** Bucketing version 2: flagd's {@code (hash × totalWeight) >> 32}; the default. */
+  public static final int V2 = 2;
+
+  /**
+   * Version 1's bucket of a hash: {@code abs(int32 hash) × 1.0f / Integer.MAX_VALUE × 100}, in
+   * single precision and in that order, as the Java provider computed it ({@code Math.abs} of
+   * {@code Integer.MIN_VALUE} stays negative, so that one hash value gets bucket -100).
+   */
+  public static float legacyBucket(long hash) {
+    return Math.abs((int) hash) * 1.0f / Integer.MAX_VALUE * 100;
+  }
+
+  /** Version 1's share of one weight: {@code (float) (weight × 100) / totalWeight}, 0 for 0. */
+  public static float legacyPercentage(long weight, long totalWeight) {
+    return weight == 0 ? 0 : (float) (weight * 100) / totalWeight;
+  }
+
+  /**
+   * Version 1's running shares of A/B allocations (percentages): {@code thresholds[i]} is the float
+   * sum of allocations 0..i, except that once the exact sum reaches 100 it is +∞, so a test
+   * allocated in full takes every user (the legacy bucket can be exactly 100).
+   */
+  public static float[] legacyAllocationThresholds(List<? extends Number> allocations) {
+    float[] thresholds = new float[allocations.size()];
+    BigDecimal exactSum = BigDecimal.ZERO;
+    float sum = 0;
+    for (int i = 0; i < thresholds.length; i++) {
+      BigDecimal allocation = exact(allocations.get(i), i);
+      exactSum = exactSum.add(allocation);
+      sum += allocation.floatValue();
+      thresholds[i] = exactSum.compareTo(HUNDRED) >= 0 ? Float.POSITIVE_INFINITY : sum;
+    }
+    return thresholds;
+  }
+
+  /** Version 1's {@link #assign}: the first variant whose running share exceeds the bucket. */
+  public static int assignLegacy(long hash, float[] thresholds) {
+    float bucket = legacyBucket(hash);
+    for (int i = 0; i < thresholds.length; i++) {
+      if (bucket < thresholds[i]) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   /** 2^32: the number of distinct hash values. */
   static final long HASH_SPACE = 1L << 32;

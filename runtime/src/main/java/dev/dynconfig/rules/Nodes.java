@@ -712,7 +712,10 @@ final class Nodes {
     }
   }
 
-  /** flagd's sem_ver: [version, operator, version]; bad input aborts the rule (flagd: null). */
+  /**
+   * flagd's sem_ver: [version, operator, version]; a version is a string or a number (2 reads as
+   * "2", 1.2 as "1.2"); bad input aborts the rule (flagd: null).
+   */
   static final class SemVerNode extends Node {
     final Node[] args;
     final SemVer constantTarget; // pre-parsed when args[2] is a constant valid version
@@ -721,9 +724,9 @@ final class Nodes {
       this.args = args;
       SemVer t = null;
       if (args.length == 3 && args[2].isConstant()) {
-        Object v = args[2].eval(null, null, null);
-        if (v instanceof String) {
-          t = SemVer.parse((String) v);
+        String v = versionText(args[2].eval(null, null, null));
+        if (v != null) {
+          t = SemVer.parse(v);
         }
       }
       this.constantTarget = t;
@@ -734,16 +737,16 @@ final class Nodes {
       if (args.length != 3) {
         throw Abort.INSTANCE;
       }
-      Object a = args[0].eval(scope, root, budget);
+      String a = versionText(args[0].eval(scope, root, budget));
       Object op = args[1].eval(scope, root, budget);
-      if (!(a instanceof String) || !(op instanceof String)) {
+      if (a == null || !(op instanceof String)) {
         throw Abort.INSTANCE;
       }
-      SemVer left = SemVer.parse((String) a);
+      SemVer left = SemVer.parse(a);
       SemVer right = constantTarget;
       if (right == null) {
-        Object b = args[2].eval(scope, root, budget);
-        right = b instanceof String ? SemVer.parse((String) b) : null;
+        String b = versionText(args[2].eval(scope, root, budget));
+        right = b == null ? null : SemVer.parse(b);
       }
       if (left == null || right == null) {
         throw Abort.INSTANCE;
@@ -754,12 +757,39 @@ final class Nodes {
       }
       return r;
     }
+
+    /** A version operand as text: strings as they are, numbers as written (2, 1.2); else null. */
+    static String versionText(Object v) {
+      if (v instanceof String) {
+        return (String) v;
+      }
+      if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+        return v.toString();
+      }
+      if (v instanceof Double || v instanceof Float) {
+        double d = ((Number) v).doubleValue();
+        if (!Double.isFinite(d)) {
+          return null;
+        }
+        // Whole numbers read as integers (2.0 is "2", as JSON and JavaScript print it).
+        return d == Math.rint(d) && Math.abs(d) < 1e15
+            ? Long.toString((long) d)
+            : java.math.BigDecimal.valueOf(d).toPlainString();
+      }
+      if (v instanceof java.math.BigDecimal) {
+        return ((java.math.BigDecimal) v).stripTrailingZeros().toPlainString();
+      }
+      return null;
+    }
   }
 
   /**
    * flagd's fractional (v2): {@code bucket = (h × totalWeight) >>> 32} over integer weights
-   * (default 1), where h hashes the first argument when it evaluates to a string, else flagKey +
-   * targetingKey. Returns the chosen variant; bad input aborts the rule (flagd: null).
+   * (default 1, negative ones count as 0), where h hashes the first argument when it evaluates to a
+   * string, else flagKey + targetingKey. Returns the chosen variant; bad input and a total weight
+   * of 0 abort the rule (flagd: null). With {@link RuleData#bucketingVersion()} 1 the same hash is
+   * bucketed as the flagd Java in-process provider's legacy algorithm did ({@link
+   * Bucketing#legacyBucket} against running float shares).
    */
   static final class Fractional extends Node {
     static final long MAX_TOTAL = Integer.MAX_VALUE;
@@ -769,6 +799,7 @@ final class Nodes {
     final Node[] weights; // null entry: weight 1
     final boolean malformed;
     final long[] cumulative; // precomputed when every weight is constant and valid
+    final float[] legacyCumulative; // the same, as version 1's running float shares
     final long total;
 
     Fractional(Node bucketBy, Node[] variants, Node[] weights, boolean malformed) {
@@ -796,6 +827,16 @@ final class Nodes {
       this.malformed = bad;
       this.cumulative = bad ? null : cum;
       this.total = sum;
+      float[] legacy = null;
+      if (cumulative != null) {
+        legacy = new float[weights.length];
+        float share = 0;
+        for (int i = 0; i < weights.length; i++) {
+          share += Bucketing.legacyPercentage(cum[i] - (i == 0 ? 0 : cum[i - 1]), sum);
+          legacy[i] = share;
+        }
+      }
+      this.legacyCumulative = legacy;
     }
 
     private static boolean allConstant(Node[] nodes) {
@@ -807,7 +848,10 @@ final class Nodes {
       return true;
     }
 
-    /** An integer weight in 0..2^31-1, null meaning 1; -1 when invalid. */
+    /**
+     * An integer weight in 0..2^31-1, null meaning 1 and a negative number 0 (flagd clamps it); -1
+     * when invalid.
+     */
     static long weight(Object v) {
       if (v == null || v == U) {
         return 1;
@@ -816,7 +860,10 @@ final class Nodes {
         return -1;
       }
       double d = ((Number) v).doubleValue();
-      if (d != Math.rint(d) || d < 0 || d > MAX_TOTAL) {
+      if (d < 0) {
+        return 0;
+      }
+      if (d != Math.rint(d) || d > MAX_TOTAL) {
         return -1;
       }
       return (long) d;
@@ -828,9 +875,19 @@ final class Nodes {
         throw Abort.INSTANCE;
       }
       long h = hash(scope, root, budget);
+      boolean legacy = root.bucketingVersion() == Bucketing.V1;
       if (cumulative != null) {
         if (total == 0) {
-          return "";
+          throw Abort.INSTANCE; // flagd: no weight at all yields null (the default variant)
+        }
+        if (legacy) {
+          float bucket = Bucketing.legacyBucket(h);
+          for (int i = 0; i < legacyCumulative.length; i++) {
+            if (bucket < legacyCumulative[i]) {
+              return variant(i, scope, root, budget);
+            }
+          }
+          throw Abort.INSTANCE; // the Java provider found no bucket either (bucket 100)
         }
         long bucket = (h * total) >>> 32;
         for (int i = 0; i < cumulative.length; i++) {
@@ -853,7 +910,20 @@ final class Nodes {
         throw Abort.INSTANCE;
       }
       if (sum == 0) {
-        return "";
+        throw Abort.INSTANCE;
+      }
+      if (legacy) {
+        float bucket = Bucketing.legacyBucket(h);
+        float share = 0;
+        for (int i = 0; i < weights.length; i++) {
+          share +=
+              Bucketing.legacyPercentage(
+                  weights[i] == null ? 1 : weight(weights[i].eval(scope, root, budget)), sum);
+          if (bucket < share) {
+            return variant(i, scope, root, budget);
+          }
+        }
+        throw Abort.INSTANCE;
       }
       long bucket = (h * sum) >>> 32;
       long end = 0;

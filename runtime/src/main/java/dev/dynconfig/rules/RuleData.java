@@ -24,6 +24,14 @@ public interface RuleData {
   /** The key of the flag being evaluated ({@code $flagd.flagKey}, {@code fractional}'s seed). */
   String flagKey();
 
+  /**
+   * The bucketing version {@code fractional} uses: {@link Bucketing#V2} (the default) or {@link
+   * Bucketing#V1}.
+   */
+  default int bucketingVersion() {
+    return Bucketing.V2;
+  }
+
   /** The bucketing key (user id, else session id), or {@code null}. */
   String targetingKey();
 

@@ -2,8 +2,9 @@ package dev.dynconfig.rules;
 
 /**
  * Semantic versions as flagd's {@code sem_ver} reads them (Go's golang.org/x/mod/semver after
- * prefixing a missing "v"): {@code MAJOR[.MINOR[.PATCH[-PRERELEASE][+BUILD]]]}, where the short
- * forms mean .0, numbers have no leading zeros and build metadata is ignored in comparisons.
+ * prefixing a missing "v"; a leading "V" counts as "v"): {@code
+ * MAJOR[.MINOR[.PATCH[-PRERELEASE][+BUILD]]]}, where the short forms mean .0, numbers have no
+ * leading zeros and build metadata is ignored in comparisons.
  */
 final class SemVer {
   // Numbers are kept as digit strings: without leading zeros, longer means larger (no overflow).
@@ -19,9 +20,9 @@ final class SemVer {
     this.prerelease = prerelease;
   }
 
-  /** Parses a version, tolerating one leading "v"; null when invalid. */
+  /** Parses a version, tolerating one leading "v" or "V"; null when invalid. */
   static SemVer parse(String s) {
-    int i = s.startsWith("v") ? 1 : 0;
+    int i = s.startsWith("v") || s.startsWith("V") ? 1 : 0;
     int n = s.length();
     int start = i;
     i = number(s, i);

@@ -54,6 +54,7 @@ public final class FileSource implements ConfigSource {
   private byte[] lastContent; // guarded by readLock; the last file offered, when small
   private byte[] lastDigest; // guarded by readLock; its SHA-256 digest, when large
   private boolean missingReported; // guarded by readLock
+  private boolean unreadableReported; // guarded by readLock
 
   public FileSource(Path file) {
     this(file, DEFAULT_POLL_INTERVAL);
@@ -205,12 +206,19 @@ public final class FileSource implements ConfigSource {
       } catch (IOException e) {
         String msg = "cannot read flag file " + file + ": " + e;
         LOG.warn("{}; keeping the last good configuration", msg);
+        unreadableReported = true;
         s.status(ConnectionStatus.ERROR, msg);
         return;
       }
-      if (missingReported) {
+      if (missingReported || unreadableReported) {
+        if (missingReported) {
+          LOG.info("Flag file {} is back", file);
+        }
         missingReported = false;
-        LOG.info("Flag file {} is back", file);
+        unreadableReported = false;
+        // Connected again even when the content is what was served before (a file restored as
+        // it was), which is not offered again below.
+        s.status(ConnectionStatus.CONNECTED, null);
       }
       boolean small = content.length <= COMPARE_CONTENT_UP_TO;
       byte[] digest = small ? null : digest(content);

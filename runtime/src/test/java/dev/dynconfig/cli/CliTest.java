@@ -103,7 +103,10 @@ class CliTest {
                 "--context",
                 "{\"userId\":\"u1\",\"userRole\":\"admin\",\"plan\":\"premium\"}"))
         .isZero();
-    assertThat(out()).isEqualTo("{\"value\":true,\"reason\":\"TARGETING\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":true,\"reason\":\"TARGETING\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
@@ -116,20 +119,28 @@ class CliTest {
         NOW,
         "--context",
         "{\"userId\":\"u1\",\"userRole\":\"viewer\",\"plan\":\"premium\"}");
-    assertThat(out()).isEqualTo("{\"value\":false,\"reason\":\"DEFAULT\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":false,\"reason\":\"DEFAULT\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
   void eval_afterExpiry_isExpired() {
     run("eval", example.toString(), "new-dashboard", "--now", "2028-01-01T00:00:00Z");
-    assertThat(out()).isEqualTo("{\"value\":false,\"reason\":\"EXPIRED\",\"variant\":\"v2\"}");
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":false,\"reason\":\"EXPIRED\",\"variant\":\"v2\","
+                + "\"metadata\":{\"owner\":\"web\"}}");
   }
 
   @Test
   void eval_unknownFlag_servesDefault_withErrorCode() {
     run("eval", example.toString(), "nope", "--default", "\"blue\"");
     assertThat(out())
-        .isEqualTo("{\"value\":\"blue\",\"reason\":\"DEFAULT\",\"errorCode\":\"FLAG_NOT_FOUND\"}");
+        .isEqualTo(
+            "{\"value\":\"blue\",\"reason\":\"DEFAULT\",\"errorCode\":\"FLAG_NOT_FOUND\","
+                + "\"errorMessage\":\"no flag 'nope' in the current configuration\"}");
   }
 
   @Test
@@ -140,6 +151,54 @@ class CliTest {
             "flags:\n  f:\n    state: DISABLED\n    variants: {a: 1, b: 2}\n    defaultVariant: a\n");
     run("eval", flagd.toString(), "f", "--default", "7");
     assertThat(out()).isEqualTo("{\"value\":7,\"reason\":\"DISABLED\"}");
+  }
+
+  static final String FLAGD_WITH_BROKEN_FLAG =
+      """
+      {"metadata": {"flagSetId": "shop", "version": 3},
+       "flags": {
+         "color": {"state": "ENABLED", "variants": {"red": "#f00", "blue": "#00f"},
+                   "defaultVariant": "blue", "metadata": {"owner": "web", "ratio": 0.5},
+                   "targeting": {"if": [{"==": [{"var": "tier"}, "gold"]}, "red", null]}},
+         "broken": {"state": "ENABLED", "variants": {"one": 1, "two": 2}, "defaultVariant": "two",
+                    "targeting": {"invalid": ["this is not valid targeting"]}}}}
+      """;
+
+  @Test
+  void eval_flagdFile_showsReasonVariantAndMergedMetadata() throws Exception {
+    Path flagd = Files.writeString(dir.resolve("flagd.json"), FLAGD_WITH_BROKEN_FLAG);
+    assertThat(run("eval", flagd.toString(), "color", "--context", "{\"tier\":\"gold\"}")).isZero();
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":\"#f00\",\"reason\":\"TARGETING_MATCH\",\"variant\":\"red\","
+                + "\"metadata\":{\"flagSetId\":\"shop\",\"owner\":\"web\",\"ratio\":0.5,"
+                + "\"version\":3}}");
+  }
+
+  @Test
+  void eval_flagdFile_brokenFlag_isParseError_otherFlagsWork() throws Exception {
+    Path flagd = Files.writeString(dir.resolve("flagd.json"), FLAGD_WITH_BROKEN_FLAG);
+    assertThat(run("eval", flagd.toString(), "broken", "--default", "7")).isZero();
+    assertThat(out())
+        .startsWith(
+            "{\"value\":7,\"reason\":\"ERROR\",\"errorCode\":\"PARSE_ERROR\","
+                + "\"errorMessage\":\"the targeting of flag 'broken' does not compile"
+                + " (flags.broken.targeting: \\\"invalid\\\" is not a known operator)")
+        .endsWith("\"metadata\":{\"flagSetId\":\"shop\",\"version\":3}}");
+    out.reset();
+    assertThat(run("eval", flagd.toString(), "nope", "--default", "\"x\"")).isZero();
+    assertThat(out())
+        .isEqualTo(
+            "{\"value\":\"x\",\"reason\":\"ERROR\",\"errorCode\":\"FLAG_NOT_FOUND\","
+                + "\"errorMessage\":\"no flag 'nope' in the current configuration\"}");
+  }
+
+  @Test
+  void validate_flagdFileWithBrokenFlag_reportsIt_exit1() throws Exception {
+    Path flagd = Files.writeString(dir.resolve("flagd.json"), FLAGD_WITH_BROKEN_FLAG);
+    assertThat(run("validate", flagd.toString())).isEqualTo(1);
+    assertThat(out())
+        .isEqualTo(flagd + ": flags.broken.targeting: \"invalid\" is not a known operator");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.dynconfig.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigOptions;
+import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.document.Document;
 import dev.dynconfig.document.DocumentException;
 import dev.dynconfig.document.DocumentParser;
@@ -299,7 +302,8 @@ class HostileDocumentsTest {
             HANG_GUARD,
             () -> {
               try {
-                return DocumentParser.parse(doc, "hostile.json");
+                // What the engine serves from: flagd flags with broken targeting are kept.
+                return DocumentParser.load(doc, "hostile.json");
               } catch (DocumentException e) {
                 return e;
               }
@@ -333,7 +337,16 @@ class HostileDocumentsTest {
               .environment("production")
               .build();
       for (String key : keys(d)) {
-        assertTimeoutPreemptively(HANG_GUARD, () -> engine.evaluateFlag(key, ctx));
+        FlagEvaluation result =
+            assertTimeoutPreemptively(HANG_GUARD, () -> engine.evaluateFlag(key, ctx));
+        if (d.brokenFlags().containsKey(key)) {
+          assertThat(result.errorCode()).isEqualTo(ErrorCode.PARSE_ERROR);
+        }
+      }
+      if (!d.brokenFlags().isEmpty()) {
+        // validate and admin writes stay strict: the same bytes are refused there.
+        assertThatThrownBy(() -> DocumentParser.parse(doc, "hostile.json"))
+            .isInstanceOf(DocumentException.class);
       }
     }
   }

@@ -138,15 +138,20 @@ class FlagdOperatorsTest {
   }
 
   @Test
+  void fractional_negativeWeight_countsAsZero() throws Exception {
+    // testbed: fractional-negative-weight-flag ("one" -50 is clamped to 0, "two" gets everyone)
+    String rule = "{\"fractional\": [{\"var\": \"targetingKey\"}, [\"one\", -50], [\"two\", 100]]}";
+    for (String user : new String[] {"any-user", "a", "b", "c", "d", "e", "f", "g"}) {
+      assertThat(evalFlag(rule, "f", user, "{}")).isEqualTo("two");
+    }
+    // computed from data, too
+    String dynamic = "{\"fractional\": [[\"one\", {\"var\": \"w\"}], [\"two\", 1]]}";
+    assertThat(evalFlag(dynamic, "f", "u", "{\"w\": -3}")).isEqualTo("two");
+  }
+
+  @Test
   void fractional_badInput_yieldsNull() throws Exception {
-    // negative weight, non-integer weight, non-string bucketing value, no targeting key
-    assertThat(
-            evalFlag(
-                "{\"fractional\": [{\"var\": \"targetingKey\"}, [\"one\", -50], [\"two\", 100]]}",
-                "f",
-                "u",
-                "{}"))
-        .isNull();
+    // non-integer weight, non-string bucketing value, no targeting key
     assertThat(evalFlag("{\"fractional\": [[\"one\", 0.5], [\"two\", 1]]}", "f", "u", "{}"))
         .isNull();
     assertThat(
@@ -157,14 +162,28 @@ class FlagdOperatorsTest {
     assertThat(evalFlag("{\"fractional\": []}", "f", "u", "{}")).isNull();
     // the whole targeting yields null, not the "false" branch of an enclosing if
     assertThat(
-            evalFlag("{\"if\": [{\"fractional\": [[\"a\", -1]]}, \"t\", \"f\"]}", "f", "u", "{}"))
+            evalFlag("{\"if\": [{\"fractional\": [[\"a\", 0.5]]}, \"t\", \"f\"]}", "f", "u", "{}"))
         .isNull();
   }
 
   @Test
-  void fractional_zeroTotalWeight_returnsEmptyString_likeFlagd() throws Exception {
-    assertThat(evalFlag("{\"fractional\": [[\"one\", 0], [\"two\", 0]]}", "f", "u", "{}"))
-        .isEqualTo("");
+  void fractional_zeroTotalWeight_yieldsNull_notTheEmptyVariant() throws Exception {
+    assertThat(evalFlag("{\"fractional\": [[\"one\", 0], [\"two\", 0]]}", "f", "u", "{}")).isNull();
+    // all weights negative: all count as 0
+    assertThat(evalFlag("{\"fractional\": [[\"one\", -1], [\"two\", -5]]}", "f", "u", "{}"))
+        .isNull();
+    // computed from data
+    assertThat(evalFlag("{\"fractional\": [[\"one\", {\"var\": \"w\"}]]}", "f", "u", "{\"w\": 0}"))
+        .isNull();
+    // testbed: fractional-zero-weights-flag, inside an if: the whole targeting yields null
+    assertThat(
+            evalFlag(
+                "{\"if\": [{\"fractional\": [{\"var\": \"targetingKey\"}, [\"one\", 0],"
+                    + " [\"two\", 0]]}, \"true\", \"false\"]}",
+                "f",
+                "any-user",
+                "{}"))
+        .isNull();
   }
 
   @Test
@@ -198,7 +217,6 @@ class FlagdOperatorsTest {
     assertThat(eval(VERSION_FLAG, "{\"version\": \"2.0.0.0\"}")).isNull();
     assertThat(eval(VERSION_FLAG, "{\"version\": \"not-a-version\"}")).isNull();
     assertThat(eval(VERSION_FLAG, "{\"version\": \"01.0.0\"}")).isNull();
-    assertThat(eval(VERSION_FLAG, "{\"version\": 2}")).isNull();
     assertThat(eval(VERSION_FLAG, "{}")).isNull();
   }
 
@@ -229,10 +247,41 @@ class FlagdOperatorsTest {
     "1.0.0-rc.1,<,1.0.0,true",
     "10.0.0,>,9.0.0,true",
     "1.2,=,1.2.0,true",
+    "V1.0.0,=,1.0.0,true",
+    "1.0.0,=,V1.0.0,true",
+    "v1.0.0,=,V1.0.0,true",
+    "1,=,1.0.0,true",
+    "1.0.0+build.5,<,1.0.1+a,true",
   })
   void semVer_operators(String a, String op, String b, boolean expected) throws Exception {
     String rule = "{\"sem_ver\": [{\"var\": \"v\"}, \"" + op + "\", \"" + b + "\"]}";
     assertThat(eval(rule, "{\"v\": \"" + a + "\"}")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} -> {3}")
+  @CsvSource({
+    // testbed semver-numeric-context-flag: {"sem_ver": [{"var": "version"}, ">", "1.1"]}
+    "1.2,>,1.1,true",
+    "1.1,>,1.1,false",
+    "2,>,1.1,true",
+    "1,>,1.1,false",
+    // testbed semver-partial-version-flag: {"sem_ver": [{"var": "version"}, "^", "1"]}
+    "1,^,1,true",
+    "1.2,^,1,true",
+    "2.0,^,1,false",
+  })
+  void semVer_numericContextValue_readsAsVersion(
+      String number, String op, String target, boolean expected) throws Exception {
+    String rule = "{\"sem_ver\": [{\"var\": \"v\"}, \"" + op + "\", \"" + target + "\"]}";
+    assertThat(eval(rule, "{\"v\": " + number + "}")).isEqualTo(expected);
+  }
+
+  @Test
+  void semVer_numericVersionInTheRule_readsAsVersion() throws Exception {
+    assertThat(eval("{\"sem_ver\": [{\"var\": \"v\"}, \">=\", 2]}", "{\"v\": \"2.0.1\"}"))
+        .isEqualTo(true);
+    assertThat(eval("{\"sem_ver\": [{\"var\": \"v\"}, \"<\", 1.5]}", "{\"v\": \"1.4.9\"}"))
+        .isEqualTo(true);
   }
 
   @Test
@@ -245,6 +294,14 @@ class FlagdOperatorsTest {
     assertThat(
             eval(
                 "{\"if\": [{\"sem_ver\": [{\"var\": \"v\"}, \"=\"]}, 1, 2]}", "{\"v\": \"1.0.0\"}"))
+        .isNull();
+    assertThat(
+            eval(
+                "{\"if\": [{\"sem_ver\": [{\"var\": \"v\"}, \"=\", \"1.0.0\", \"x\"]}, 1, 2]}",
+                "{\"v\": \"1.0.0\"}"))
+        .isNull();
+    assertThat(
+            eval("{\"if\": [{\"sem_ver\": [{\"var\": \"v\"}, \"=\", true]}, 1, 2]}", "{\"v\": 1}"))
         .isNull();
   }
 

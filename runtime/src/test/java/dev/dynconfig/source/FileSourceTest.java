@@ -2,6 +2,7 @@ package dev.dynconfig.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.EvaluationContext;
@@ -65,6 +66,24 @@ class FileSourceTest {
     start(file);
     Files.writeString(file, doc(true));
     await(() -> config.isFlagEnabled("f", EvaluationContext.empty()), "the edit is applied");
+  }
+
+  @Test
+  void aDeletedFile_isAnError_andConnectedAgain_whenRestoredAsItWas() throws Exception {
+    Path file = Files.writeString(dir.resolve("flags.json"), doc(true));
+    start(file);
+    Files.delete(file);
+    await(
+        () -> config.getState().connectionStatus() == ConnectionStatus.ERROR,
+        "the missing file is reported");
+    assertThat(config.getState().lastError()).contains("flags.json does not exist");
+    assertThat(config.isFlagEnabled("f", EvaluationContext.empty())).isTrue();
+
+    Files.writeString(file, doc(true));
+
+    await(
+        () -> config.getState().connectionStatus() == ConnectionStatus.CONNECTED,
+        "the restored file is reported");
   }
 
   @Test

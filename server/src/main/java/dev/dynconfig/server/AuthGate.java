@@ -8,55 +8,134 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Checks the bearer token on the request head, before any body is buffered: an unauthenticated peer
- * gets {@code 401}, an empty body and a closed connection, and cannot make the server aggregate
- * anything. {@code /v1/admin/**} needs the admin token, except {@code GET /v1/admin/fleet} (read
- * only, no secrets); everything else the read (or admin) token.
+ * Checks who is calling on the request head, before any body is buffered: an unauthenticated peer
+ * gets {@code 401}, an empty body and a closed connection; an authenticated one whose role does not
+ * allow the request ({@link Access}) gets {@code 403} with the reason. Neither can make the server
+ * aggregate anything.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
-  static final AttributeKey<Tokens.Role> ROLE = AttributeKey.valueOf("dynconfig.role");
+  static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("dynconfig.principal");
+  static final AttributeKey<Source> SOURCE = AttributeKey.valueOf("dynconfig.source");
+  static final AttributeKey<Sessions.Session> SESSION = AttributeKey.valueOf("dynconfig.session");
 
-  private final Tokens tokens;
+  private final Principals principals;
+  private final Sessions sessions;
   private boolean discarding;
 
-  AuthGate(Tokens tokens) {
-    this.tokens = tokens;
+  AuthGate(Principals principals, Sessions sessions) {
+    this.principals = principals;
+    this.sessions = sessions;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
-      Tokens.Role role = tokens.roleOf(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-      String path = req.uri();
-      boolean admin =
-          (path.startsWith("/v1/admin/") || path.equals("/v1/admin"))
-              && !(path.equals("/v1/admin/fleet") && req.method().equals(HttpMethod.GET));
-      boolean ok = admin ? role == Tokens.Role.ADMIN : role != Tokens.Role.NONE;
-      if (!ok) {
-        discarding = true;
-        ReferenceCountUtil.release(msg);
-        FullHttpResponse res =
-            new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        res.headers().set(HttpHeaderNames.CONNECTION, "close");
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      ctx.channel().attr(PRINCIPAL).set(null);
+      ctx.channel().attr(SESSION).set(null);
+      if (ConsoleHandler.isPublic(req.method(), req.uri())) {
+        discarding = false;
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+      Principal p;
+      Source source = Source.API;
+      if (authorization != null) {
+        p = principals.fromAuthorization(authorization);
+      } else {
+        Sessions.Session session = sessions.find(req.headers().get(HttpHeaderNames.COOKIE));
+        p = session == null ? null : session.principal();
+        source = Source.CONSOLE;
+        String problem = session == null ? null : sessionProblem(req, session);
+        if (problem != null) {
+          refuse(ctx, msg, HttpResponseStatus.FORBIDDEN, problem);
+          return;
+        }
+        ctx.channel().attr(SESSION).set(session);
+      }
+      if (p == null) {
+        refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, null);
+        return;
+      }
+      Role needed = Access.required(req.method(), req.uri());
+      if (!p.role().allows(needed)) {
+        refuse(
+            ctx,
+            msg,
+            HttpResponseStatus.FORBIDDEN,
+            p.name()
+                + " has the role "
+                + p.role().wireName()
+                + "; "
+                + req.method()
+                + " on this path needs "
+                + needed.wireName());
         return;
       }
       discarding = false;
-      ctx.channel().attr(ROLE).set(role);
+      ctx.channel().attr(PRINCIPAL).set(p);
+      ctx.channel().attr(SOURCE).set(source);
     } else if (discarding && msg instanceof HttpContent) {
       ReferenceCountUtil.release(msg);
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A cookie comes with every request the browser makes to this origin, so a write must also prove
+   * it comes from the console's own page (the CSRF token it got at sign-in), and a WebSocket
+   * upgrade must come from this origin.
+   */
+  private static String sessionProblem(HttpRequest req, Sessions.Session session) {
+    HttpMethod m = req.method();
+    boolean safe = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
+    if (!safe && !session.csrfMatches(req.headers().get(ConsoleHandler.CSRF_HEADER))) {
+      return "missing or wrong "
+          + ConsoleHandler.CSRF_HEADER
+          + " header: a signed-in console sends the CSRF token of its session with every write";
+    }
+    if (req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+      String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+      String host = req.headers().get(HttpHeaderNames.HOST);
+      if (origin == null
+          || host == null
+          || !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+        return "a WebSocket with a session cookie must come from this server's own page (Origin "
+            + origin
+            + ")";
+      }
+    }
+    return null;
+  }
+
+  private void refuse(
+      ChannelHandlerContext ctx, Object msg, HttpResponseStatus status, String reason) {
+    discarding = true;
+    ReferenceCountUtil.release(msg);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            reason == null
+                ? Unpooled.EMPTY_BUFFER
+                : Unpooled.wrappedBuffer(
+                    HttpHandler.error(reason).toString().getBytes(StandardCharsets.UTF_8)));
+    if (reason != null) {
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    }
+    res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+    res.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 }

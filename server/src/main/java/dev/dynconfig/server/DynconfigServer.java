@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -50,7 +51,8 @@ public final class DynconfigServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DynconfigServer.class);
 
   private final Builder cfg;
-  private final Tokens tokens;
+  private final Principals principals;
+  private final Sessions sessions;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private FlagStore store;
   private volatile FleetRegistry fleet;
@@ -61,7 +63,8 @@ public final class DynconfigServer implements AutoCloseable {
 
   private DynconfigServer(Builder b) {
     this.cfg = b;
-    this.tokens = new Tokens(b.readToken, b.adminToken);
+    this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
+    this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
   }
 
   public static Builder builder() {
@@ -98,7 +101,14 @@ public final class DynconfigServer implements AutoCloseable {
       }
     }
     fleet = new FleetRegistry(cfg.clock, cfg.staleAfter);
-    store = FlagStore.open(cfg.file, cfg.validator, this::broadcast, cfg.filePollInterval);
+    store =
+        FlagStore.open(
+            cfg.file,
+            cfg.validator,
+            this::broadcast,
+            cfg.filePollInterval,
+            cfg.historySize,
+            cfg.clock);
     fleet.observe(store.current());
     boss =
         new MultiThreadIoEventLoopGroup(
@@ -128,8 +138,9 @@ public final class DynconfigServer implements AutoCloseable {
                       long idle = cfg.pingInterval.toMillis();
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-                      p.addLast("auth", new AuthGate(tokens));
+                      p.addLast("auth", new AuthGate(principals, sessions));
                       p.addLast("aggregate", new HttpObjectAggregator(cfg.maxBodyBytes));
+                      p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
                   });
@@ -286,16 +297,14 @@ public final class DynconfigServer implements AutoCloseable {
     private Duration filePollInterval = Duration.ofSeconds(1);
     private int ioThreads = 2;
     private DocumentValidator validator = DocumentValidator.ENGINE;
-    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private String usersJson;
+    private String usersOrigin = "users.json";
+    private int historySize = 1000;
+    private Clock clock = Clock.systemUTC();
+    private Duration sessionTimeout = Duration.ofHours(8);
     private Duration staleAfter = Duration.ofDays(14);
 
     private Builder() {}
-
-    /** The clock of the fleet view (last seen, expiry, findings). Default: the system clock. */
-    public Builder clock(java.time.Clock clock) {
-      this.clock = clock;
-      return this;
-    }
 
     /**
      * How long a flag at 0 % or 100 % rollout, or a completed test, stays unchanged before the
@@ -331,6 +340,38 @@ public final class DynconfigServer implements AutoCloseable {
 
     public Builder adminToken(String token) {
       this.adminToken = token;
+      return this;
+    }
+
+    /**
+     * Named principals: the content of a {@code users.json} ({@code {"users": [{"name", "role",
+     * "token": "sha256:..."}]}}, entries printed by {@code hash-token}); {@code origin} names it in
+     * error messages. They come in addition to the read and admin tokens.
+     */
+    public Builder users(String usersJson, String origin) {
+      this.usersJson = usersJson;
+      this.usersOrigin = origin;
+      return this;
+    }
+
+    /** How many of the newest changes the history keeps (default 1,000). */
+    public Builder historySize(int changes) {
+      this.historySize = changes;
+      return this;
+    }
+
+    /** How long a console session lasts after sign-in (default 8 h). */
+    public Builder sessionTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the session timeout must be positive, got " + timeout);
+      }
+      this.sessionTimeout = timeout;
+      return this;
+    }
+
+    /** The clock for history timestamps, session expiry and the fleet view (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
       return this;
     }
 

@@ -20,6 +20,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -57,6 +58,8 @@ final class FlagStore implements AutoCloseable {
   private final DocumentValidator validator;
   private final Consumer<Snapshot> publisher;
   private final ScheduledExecutorService writer;
+  private final ChangeHistory history;
+  private final Clock clock;
   private volatile Snapshot current;
   // Writer-thread only: the bytes last seen in / written to the file, so our own writes and
   // unchanged files are not treated as hand edits, and a broken edit is reported once.
@@ -67,8 +70,15 @@ final class FlagStore implements AutoCloseable {
   private ScheduledFuture<?> pollTask;
   private ScheduledFuture<?> pendingCheck;
 
-  private FlagStore(Path file, DocumentValidator validator, Consumer<Snapshot> publisher) {
+  private FlagStore(
+      Path file,
+      DocumentValidator validator,
+      Consumer<Snapshot> publisher,
+      ChangeHistory history,
+      Clock clock) {
     this.file = file.toAbsolutePath();
+    this.history = history;
+    this.clock = clock;
     this.sidecar = this.file.resolveSibling("." + this.file.getFileName() + ".dynconfig-state");
     this.validator = validator;
     this.publisher = publisher;
@@ -86,9 +96,15 @@ final class FlagStore implements AutoCloseable {
    * start by serving something the clients would reject.
    */
   static FlagStore open(
-      Path file, DocumentValidator validator, Consumer<Snapshot> publisher, Duration pollInterval)
+      Path file,
+      DocumentValidator validator,
+      Consumer<Snapshot> publisher,
+      Duration pollInterval,
+      int historySize,
+      Clock clock)
       throws IOException, DocumentException {
-    FlagStore store = new FlagStore(file, validator, publisher);
+    FlagStore store =
+        new FlagStore(file, validator, publisher, FileChangeHistory.open(file, historySize), clock);
     // A crash between writing a temporary file and renaming it leaves the temporary behind.
     AtomicFiles.deleteStaleTemporaries(store.file);
     AtomicFiles.deleteStaleTemporaries(store.sidecar);
@@ -110,17 +126,24 @@ final class FlagStore implements AutoCloseable {
     return file;
   }
 
+  ChangeHistory history() {
+    return history;
+  }
+
   /**
    * Applies {@code edit} on the writer thread. Completes with the new snapshot, or exceptionally
-   * with {@link AdminException} / {@link DocumentException} (nothing changed then).
+   * with {@link AdminException} / {@link DocumentException} (nothing changed then). With a {@code
+   * precondition} the edit is refused (409) when it would overwrite a change made after the
+   * caller's version.
    */
-  CompletableFuture<Snapshot> submit(String who, String what, Edit edit) {
+  CompletableFuture<Snapshot> submit(
+      Author author, String what, Precondition precondition, Edit edit) {
     CompletableFuture<Snapshot> result = new CompletableFuture<>();
     try {
       writer.execute(
           () -> {
             try {
-              result.complete(applyEdit(who, what, edit));
+              result.complete(applyEdit(author, what, precondition, edit));
             } catch (Throwable t) {
               result.completeExceptionally(t);
             }
@@ -136,9 +159,12 @@ final class FlagStore implements AutoCloseable {
     return CompletableFuture.runAsync(this::checkFile, writer);
   }
 
-  private Snapshot applyEdit(String who, String what, Edit edit)
+  private Snapshot applyEdit(Author author, String what, Precondition precondition, Edit edit)
       throws AdminException, DocumentException, IOException {
     Snapshot cur = current;
+    if (precondition != null) {
+      precondition.check(cur.version(), history);
+    }
     ObjectNode edited = edit.apply(cur.tree().deepCopy(), cur.flagd());
     boolean flagd = DocumentShapes.isFlagd(edited);
     long next = cur.version() + 1;
@@ -147,7 +173,8 @@ final class FlagStore implements AutoCloseable {
     validator.validate(bytes, file.getFileName().toString());
     Snapshot s = new Snapshot(next, bytes, stamped, flagd);
     persist(s);
-    audit.info("{} {}: version {} -> {}", who, what, cur.version(), next);
+    audit.info("{} {}: version {} -> {}", author.auditName(), what, cur.version(), next);
+    record(author, what, cur, s);
     publish(s);
     return s;
   }
@@ -169,6 +196,7 @@ final class FlagStore implements AutoCloseable {
       validator.validate(s.bytes(), file.getFileName().toString());
       persist(s);
       current = s;
+      history.startedAt(v);
       log.info("Created {} (version {})", file, v);
       return;
     }
@@ -205,6 +233,7 @@ final class FlagStore implements AutoCloseable {
     }
     lastKey = FileKey.of(file);
     current = s;
+    history.startedAt(s.version());
   }
 
   /** Writer thread: the file changed on disk (or may have). */
@@ -264,10 +293,29 @@ final class FlagStore implements AutoCloseable {
       } else {
         writeSidecar(s);
       }
-      audit.info("file {}: version {} -> {}", file.getFileName(), cur.version(), s.version());
+      Author author = Author.file(file.getFileName().toString());
+      audit.info("{}: version {} -> {}", author.auditName(), cur.version(), s.version());
+      record(author, "edit " + file.getFileName(), cur, s);
       publish(s);
     } catch (IOException | RuntimeException e) {
       log.warn("Could not check {} for changes: {}", file, e.toString());
+    }
+  }
+
+  private void record(Author author, String what, Snapshot before, Snapshot after) {
+    try {
+      history.append(
+          new Change(
+              0,
+              after.version(),
+              before.version(),
+              clock.instant(),
+              author.principal(),
+              author.source(),
+              what,
+              DocumentDiff.between(before.tree(), after.tree())));
+    } catch (RuntimeException e) {
+      log.warn("Could not record version {} in the history", after.version(), e);
     }
   }
 
@@ -427,6 +475,7 @@ final class FlagStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    history.close();
   }
 
   /** Cheap change detection before reading the file. */

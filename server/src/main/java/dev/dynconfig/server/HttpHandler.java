@@ -158,13 +158,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String route) {
-    String[] seg = route.split("/", -1);
-    for (int i = 0; i < seg.length; i++) {
-      seg[i] = QueryStringDecoder.decodeComponent(seg[i]);
-      if (seg[i].isEmpty()) {
+    String[] seg = Access.segments(route);
+    for (String s : seg) {
+      if (s.isEmpty()) {
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("empty path segment in " + route));
         return;
       }
+    }
+    Author author = author(ctx);
+    if (seg[0].equals("history")) {
+      HistoryEndpoint.handle(server.store(), ctx, req, seg, author);
+      return;
     }
     HttpMethod m = req.method();
     boolean put = m.equals(HttpMethod.PUT);
@@ -192,9 +196,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     final JsonNode b = body;
     FlagStore.Edit edit;
+    List<Item> items;
     String kind = seg[0];
     if (kind.equals("flags") && seg.length == 2) {
       String key = seg[1];
+      items = List.of(Item.flag(key));
       edit =
           (root, flagd) -> {
             if (put) {
@@ -206,6 +212,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           };
     } else if (kind.equals("tests") && seg.length == 2) {
       String id = seg[1];
+      items = List.of(Item.test(id));
       edit =
           (root, flagd) -> {
             nativeOnly(flagd, "tests");
@@ -219,6 +226,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else if (kind.equals("config") && seg.length == 3) {
       String ns = seg[1];
       String key = seg[2];
+      items = List.of(Item.config(ns, key));
       edit =
           (root, flagd) -> {
             nativeOnly(flagd, "config");
@@ -235,6 +243,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx, req, HttpResponseStatus.BAD_REQUEST, error("the document must be a JSON object"));
         return;
       }
+      items = List.of();
       edit = (root, flagd) -> (ObjectNode) b;
     } else {
       respond(
@@ -246,19 +255,55 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   + m
                   + " /v1/admin/"
                   + route
-                  + " (flags/{key}, tests/{id}, config/{namespace}/{key}, document)"));
+                  + " (flags/{key}, tests/{id}, config/{namespace}/{key}, document, history)"));
       return;
     }
-    String what = m.name() + " " + route;
-    server
-        .store()
-        .submit("admin@" + ctx.channel().remoteAddress(), what, edit)
+    Precondition pre;
+    try {
+      pre = precondition(req, items);
+    } catch (AdminException e) {
+      respond(ctx, req, HttpResponseStatus.valueOf(e.status()), error(e.getMessage()));
+      return;
+    }
+    write(server.store(), ctx, req, author, m.name() + " " + route, pre, edit);
+  }
+
+  /** The caller as the gate identified it. */
+  static Author author(ChannelHandlerContext ctx) {
+    Principal p = ctx.channel().attr(AuthGate.PRINCIPAL).get();
+    Source src = ctx.channel().attr(AuthGate.SOURCE).get();
+    return new Author(
+        p == null ? "unknown" : p.name(),
+        src == null ? Source.API : src,
+        String.valueOf(ctx.channel().remoteAddress()));
+  }
+
+  /** The request's {@code If-Match} for these items, or null without one. */
+  static Precondition precondition(FullHttpRequest req, List<Item> items) throws AdminException {
+    String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
+    return ifMatch == null ? null : new Precondition(Precondition.parseIfMatch(ifMatch), items);
+  }
+
+  /**
+   * Submits an edit to the store and answers {@code 200 {"version"}} with the new ETag, or the
+   * refusal (400 with problems, 404, 409 with the conflicting change, 500).
+   */
+  static void write(
+      FlagStore store,
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      Author author,
+      String what,
+      Precondition pre,
+      FlagStore.Edit edit) {
+    store
+        .submit(author, what, pre, edit)
         .whenComplete(
             (snap, err) -> {
               if (err == null) {
                 ObjectNode ok = JsonNodeFactory.instance.objectNode();
                 ok.put("version", snap.version());
-                respond(ctx, req, HttpResponseStatus.OK, ok);
+                respond(ctx, req, HttpResponseStatus.OK, ok, snap.etag());
                 return;
               }
               Throwable t =
@@ -269,7 +314,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 log.info("Refused admin {}: {}", what, de.getMessage());
                 respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problems(de));
               } else if (t instanceof AdminException ae) {
-                respond(ctx, req, HttpResponseStatus.valueOf(ae.status()), error(ae.getMessage()));
+                ObjectNode body = error(ae.getMessage());
+                if (ae.detail() != null) {
+                  body.setAll(ae.detail());
+                }
+                respond(ctx, req, HttpResponseStatus.valueOf(ae.status()), body);
               } else {
                 log.error("Admin {} failed", what, t);
                 respond(
@@ -334,8 +383,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Called for this request from any thread; keeps {@code req} alive until then. */
-  private void respond(
+  static void respond(
       ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, ObjectNode body) {
+    respond(ctx, req, status, body, null);
+  }
+
+  static void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      HttpResponseStatus status,
+      ObjectNode body,
+      String etag) {
     byte[] bytes;
     try {
       bytes = FlagStore.MAPPER.writeValueAsBytes(body);
@@ -345,10 +403,14 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     FullHttpResponse res =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    if (etag != null) {
+      res.headers().set(HttpHeaderNames.ETAG, etag);
+    }
     send(ctx, req, res);
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+  static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpUtil.setContentLength(res, res.content().readableBytes());
     if (keepAlive) {

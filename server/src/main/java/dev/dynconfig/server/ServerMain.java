@@ -17,17 +17,23 @@ public final class ServerMain {
   private ServerMain() {}
 
   static final String USAGE =
-      "usage: serve --file flags.json [--port 8080] [--host 0.0.0.0] --read-token R --admin-token A\n"
+      "usage: serve --file flags.json [--port 8080] [--host 0.0.0.0]\n"
+          + "             [--users users.json] [--read-token R] [--admin-token A]\n"
           + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
-          + "             [--stale-after-days 14]\n"
-          + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN";
+          + "             [--history-size 1000] [--session-minutes 480] [--stale-after-days 14]\n"
+          + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN, the users\n"
+          + "  file (path or JSON) as DYNCONFIG_USERS; print a users.json entry with 'hash-token'";
 
   public static void main(String[] args) throws Exception {
     DynconfigServer server;
     try {
       server =
-          parse(args, System.getenv("DYNCONFIG_READ_TOKEN"), System.getenv("DYNCONFIG_ADMIN_TOKEN"))
+          parse(
+                  args,
+                  System.getenv("DYNCONFIG_READ_TOKEN"),
+                  System.getenv("DYNCONFIG_ADMIN_TOKEN"),
+                  System.getenv("DYNCONFIG_USERS"))
               .build();
     } catch (IllegalArgumentException e) {
       System.err.println("dynconfig serve: " + e.getMessage());
@@ -55,6 +61,11 @@ public final class ServerMain {
   }
 
   static DynconfigServer.Builder parse(String[] argv, String envRead, String envAdmin) {
+    return parse(argv, envRead, envAdmin, null);
+  }
+
+  static DynconfigServer.Builder parse(
+      String[] argv, String envRead, String envAdmin, String envUsers) {
     List<String> args = new ArrayList<>(Arrays.asList(argv));
     if (!args.isEmpty() && args.get(0).equals("serve")) {
       args.remove(0);
@@ -64,6 +75,7 @@ public final class ServerMain {
     Path key = null;
     String read = envRead;
     String admin = envAdmin;
+    String users = envUsers;
     boolean file = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -87,6 +99,9 @@ public final class ServerMain {
         case "--host" -> b.host(value);
         case "--read-token" -> read = value;
         case "--admin-token" -> admin = value;
+        case "--users" -> users = value;
+        case "--history-size" -> b.historySize(intArg(name, value));
+        case "--session-minutes" -> b.sessionTimeout(Duration.ofMinutes(intArg(name, value)));
         case "--tls-cert" -> cert = Path.of(value);
         case "--tls-key" -> key = Path.of(value);
         case "--max-body-bytes" -> b.maxBodyBytes(intArg(name, value));
@@ -99,8 +114,17 @@ public final class ServerMain {
     if (!file) {
       throw new IllegalArgumentException("--file is required");
     }
-    if (read == null || admin == null) {
-      throw new IllegalArgumentException("--read-token and --admin-token are required");
+    if (users == null && (read == null || admin == null)) {
+      throw new IllegalArgumentException(
+          "--users users.json, or --read-token and --admin-token, are required");
+    }
+    if (users != null) {
+      boolean inline = users.strip().startsWith("{");
+      try {
+        b.users(Principals.readUsers(users), inline ? "DYNCONFIG_USERS" : users);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read the users file " + users + ": " + e);
+      }
     }
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");

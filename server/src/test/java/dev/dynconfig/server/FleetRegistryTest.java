@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The fleet view's bookkeeping and findings, on an injected clock. */
 class FleetRegistryTest {
-  private final MovingClock clock = new MovingClock();
+  private final MutableClock clock = new MutableClock();
   private final FleetRegistry fleet = new FleetRegistry(clock, Duration.ofDays(14));
 
   @Test
@@ -59,7 +55,7 @@ class FleetRegistryTest {
             """
             {"version":1,"flags":[{"key":"done","defaultValue":true,"rolloutPercentage":100},
               {"key":"orphan","defaultValue":true},
-              {"key":"gone","defaultValue":true,"expiresAt":"2026-06-02T00:00:00Z"}],
+              {"key":"gone","defaultValue":true,"expiresAt":"2026-01-02T09:00:00Z"}],
              "tests":[{"id":"old","status":"completed"}]}
             """));
     fleet.accept(report("a", 1, "[]"), "p");
@@ -69,7 +65,7 @@ class FleetRegistryTest {
     fleet.observe(
         snapshot(
             2,
-            "{\"version\":2,\"flags\":[{\"key\":\"done\",\"defaultValue\":true,\"rolloutPercentage\":100},{\"key\":\"orphan\",\"defaultValue\":true},{\"key\":\"gone\",\"defaultValue\":true,\"expiresAt\":\"2026-06-02T00:00:00Z\"}],\"tests\":[{\"id\":\"old\",\"status\":\"completed\"}]}"));
+            "{\"version\":2,\"flags\":[{\"key\":\"done\",\"defaultValue\":true,\"rolloutPercentage\":100},{\"key\":\"orphan\",\"defaultValue\":true},{\"key\":\"gone\",\"defaultValue\":true,\"expiresAt\":\"2026-01-02T09:00:00Z\"}],\"tests\":[{\"id\":\"old\",\"status\":\"completed\"}]}"));
     clock.advance(Duration.ofSeconds(30));
     fleet.accept(report("a", 1, "[]"), "p");
     assertThat(types(fleet.view()))
@@ -132,28 +128,5 @@ class FleetRegistryTest {
         json.getBytes(StandardCharsets.UTF_8),
         (ObjectNode) FlagStore.MAPPER.readTree(json),
         false);
-  }
-
-  private static final class MovingClock extends Clock {
-    private Instant now = Instant.parse("2026-06-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -13,6 +13,23 @@ import java.util.function.BooleanSupplier;
 public final class ServerFixture {
   static final String READ = "read-secret";
   static final String ADMIN = "admin-secret";
+  static final String EDITOR_TOKEN = "ed-token-0123456789abcdef";
+  static final String READER_TOKEN = "rd-token-0123456789abcdef";
+  static final String ADMIN_TOKEN = "ad-token-0123456789abcdef";
+
+  /** {@code users.json} with editor {@code ed}, reader {@code rita} and admin {@code ada}. */
+  static final String USERS =
+      "{\"users\": ["
+          + HashTokenMain.run(
+              new String[] {"--name", "ed", "--role", "editor", "--token", EDITOR_TOKEN}, null)
+          + ","
+          + HashTokenMain.run(
+              new String[] {"--name", "rita", "--role", "reader", "--token", READER_TOKEN}, null)
+          + ","
+          + HashTokenMain.run(
+              new String[] {"--name", "ada", "--role", "admin", "--token", ADMIN_TOKEN}, null)
+          + "]}";
+
   static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -28,6 +45,7 @@ public final class ServerFixture {
         .port(0)
         .readToken(READ)
         .adminToken(ADMIN)
+        .users(USERS, "users.json")
         .validator(DocumentValidator.ENGINE)
         .filePollInterval(Duration.ofMillis(100));
   }
@@ -36,6 +54,24 @@ public final class ServerFixture {
       DynconfigServer s, String method, String path, String token, String body)
       throws IOException, InterruptedException {
     return send(HTTP, s, method, path, token, body);
+  }
+
+  /** An admin-API write with {@code If-Match: "<version>"}. */
+  static HttpResponse<String> sendIfMatch(
+      DynconfigServer s, String method, String path, String token, long version, String body)
+      throws IOException, InterruptedException {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token)
+            .header("If-Match", "\"" + version + "\"")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   /**

@@ -99,7 +99,7 @@ class ServerHttpTest {
     start(NATIVE);
     HttpResponse<String> w =
         send(server, "PUT", "/v1/admin/flags/x", READ, "{\"defaultValue\": true}");
-    assertThat(w.statusCode()).isEqualTo(401);
+    assertThat(w.statusCode()).isEqualTo(403);
     assertThat(server.version()).isEqualTo(5);
     assertThat(send(server, "GET", "/v1/flags", ADMIN, null).statusCode()).isEqualTo(200);
   }
@@ -223,6 +223,28 @@ class ServerHttpTest {
     assertThat(t.body()).contains("flagd format");
     assertThat(send(server, "PUT", "/v1/admin/config/a/b", ADMIN, "1").statusCode()).isEqualTo(400);
     assertThat(server.version()).isEqualTo(v0 + 1);
+  }
+
+  @Test
+  void flagdWriteWithABrokenRule_gets400_evenThoughLoadedFlagdFilesDegradePerFlag()
+      throws Exception {
+    start(FLAGD);
+    long v0 = server.version();
+    byte[] before = Files.readAllBytes(dir.resolve("flags.json"));
+    HttpResponse<String> r =
+        send(
+            server,
+            "PUT",
+            "/v1/admin/flags/broken",
+            ADMIN,
+            "{\"state\": \"ENABLED\", \"variants\": {\"on\": true, \"off\": false},"
+                + " \"defaultVariant\": \"on\", \"targeting\": {\"invalid\": [1]}}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode problem = M.readTree(r.body()).path("problems").get(0);
+    assertThat(problem.path("path").asText()).isEqualTo("flags.broken.targeting");
+    assertThat(problem.path("reason").asText()).isEqualTo("is not a known operator");
+    assertThat(server.version()).isEqualTo(v0);
+    assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
   }
 
   @Test

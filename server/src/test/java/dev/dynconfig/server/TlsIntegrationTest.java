@@ -156,6 +156,45 @@ class TlsIntegrationTest {
     }
   }
 
+  @Test
+  void consoleSignIn_overTls_setsASecureCookie(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("flags.json");
+    Files.writeString(f, ServerHttpTest.NATIVE);
+    try (DynconfigServer server = ServerFixture.builder(f).tls(certPem, keyPem).build().start()) {
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      try (InputStream in = Files.newInputStream(certPem)) {
+        trust.setCertificateEntry(
+            "server",
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      var r =
+          java.net.http.HttpClient.newBuilder()
+              .sslContext(ctx)
+              .build()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create("https://localhost:" + server.port() + "/v1/session"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"token\": \"" + ServerFixture.EDITOR_TOKEN + "\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Set-Cookie").orElseThrow())
+          .contains("Secure")
+          .contains("HTTPOnly")
+          .contains("SameSite=Strict");
+    }
+  }
+
   static int adminPutOverTls(DynconfigServer server) throws Exception {
     javax.net.ssl.TrustManagerFactory tmf =
         javax.net.ssl.TrustManagerFactory.getInstance(

@@ -62,13 +62,16 @@ class SecurityTest {
       for (String path : PATHS) {
         for (String method : METHODS) {
           for (String cred : credentials) {
+            if (path.equals("/") && (method.equals("GET") || method.equals("HEAD"))) {
+              continue; // the console's redirect: public, see SessionApiTest
+            }
             assertUnauthorized(s.port(), method, path, cred);
             checked++;
           }
           if (path.startsWith("/v1/admin") || path.startsWith("http")) {
-            // The read token never opens the admin API.
+            // The read token never opens the admin API: refused before its body is read.
             if (path.startsWith("/v1/admin")) {
-              assertUnauthorized(s.port(), method, path, "Authorization: Bearer " + READ + "\r\n");
+              assertForbidden(s.port(), method, path, "Authorization: Bearer " + READ + "\r\n");
               checked++;
             }
           }
@@ -88,7 +91,8 @@ class SecurityTest {
         }
       }
       assertThat(s.version()).as("nothing changed").isEqualTo(1);
-      System.out.printf("security: %d unauthenticated requests, all 401%n", checked);
+      System.out.printf(
+          "security: %d unauthenticated or unauthorised requests, all refused%n", checked);
     }
   }
 
@@ -106,6 +110,26 @@ class SecurityTest {
       assertThat(RawPeer.status(head)).as("%s %s with [%s]", method, path, cred).isEqualTo(401);
       assertThat(head.toLowerCase()).contains("content-length: 0");
       assertThat(p.readToEnd()).as("body of %s %s", method, path).isEmpty();
+    }
+  }
+
+  static void assertForbidden(int port, String method, String path, String cred) throws Exception {
+    try (RawPeer p = RawPeer.connect(port)) {
+      p.write(
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n"
+              + cred
+              + "\r\n{}");
+      String head = p.readHead();
+      assertThat(RawPeer.status(head)).as("%s %s with [%s]", method, path, cred).isEqualTo(403);
+      assertThat(head.toLowerCase()).contains("connection: close");
+      if (!method.equals("HEAD")) {
+        assertThat(new String(p.readToEnd(), java.nio.charset.StandardCharsets.UTF_8))
+            .as("body of %s %s", method, path)
+            .contains("read-token has the role reader");
+      }
     }
   }
 
