@@ -24,9 +24,20 @@ public enum BucketingVersion {
    * over the unsigned hash, compared with the running sum of integer weights; a p % rollout admits
    * a user iff {@code hash < ceil(p / 100 × 2^32)}.
    */
-  V2;
+  V2,
 
-  /** The version named {@code v1}/{@code v2} (case-insensitive), or null for any other text. */
+  /**
+   * flagd's proposal for non-string bucketing values (the flagd testbed's v3 profile): version 2's
+   * buckets, but the hash input is the bucketing value encoded as deterministic CBOR (RFC 8949
+   * §4.2.1, numbers without a fractional part as integers), so numbers, booleans, objects and
+   * arrays bucket the same in every language; a null bucketing value yields null. Without an
+   * explicit value, {@code fractional} hashes the CBOR array {@code [flagKey, targetingKey]} (a
+   * non-string targeting key yields null); native rollouts and A/B tests hash {@code [key, userId]}
+   * likewise.
+   */
+  V3;
+
+  /** The version named {@code v1}/{@code v2}/{@code v3} (case-insensitive), else null. */
   public static BucketingVersion parse(String name) {
     if (name == null) {
       return null;
@@ -36,12 +47,14 @@ public enum BucketingVersion {
         return V1;
       case "v2":
         return V2;
+      case "v3":
+        return V3;
       default:
         return null;
     }
   }
 
-  /** The name used in documents and options: {@code v1}, {@code v2}. */
+  /** The name used in documents and options: {@code v1}, {@code v2}, {@code v3}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

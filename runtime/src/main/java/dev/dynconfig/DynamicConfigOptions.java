@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ public final class DynamicConfigOptions {
   private final SourceKind source;
   private final Path file;
   private final URI url;
+  private final List<URI> urls;
   private final String token;
   private final Duration pollingInterval;
   private final boolean enableWebSocket;
@@ -34,7 +36,8 @@ public final class DynamicConfigOptions {
     this.source =
         b.source != null ? b.source : (b.file != null ? SourceKind.FILE : SourceKind.NONE);
     this.file = b.file;
-    this.url = b.url;
+    this.url = b.urls.isEmpty() ? null : b.urls.get(0);
+    this.urls = b.urls;
     this.token = b.token;
     this.pollingInterval = b.pollingInterval;
     this.enableWebSocket = b.enableWebSocket;
@@ -69,7 +72,7 @@ public final class DynamicConfigOptions {
     b.environment = environment;
     b.source = source;
     b.file = file;
-    b.url = url;
+    b.urls = urls;
     b.token = token;
     b.pollingInterval = pollingInterval;
     b.enableWebSocket = enableWebSocket;
@@ -102,6 +105,14 @@ public final class DynamicConfigOptions {
   /** The server URL ({@code source=remote|websocket}), or null. */
   public URI url() {
     return url;
+  }
+
+  /**
+   * Every server the client may use, {@link #url()} first: it connects to one and moves to the next
+   * after a failure (option {@code url} with several URLs separated by {@code |}).
+   */
+  public List<URI> urls() {
+    return urls;
   }
 
   /** The read token sent as {@code Authorization: Bearer}, or null. */
@@ -178,7 +189,7 @@ public final class DynamicConfigOptions {
         + ", file="
         + file
         + ", url="
-        + url
+        + (urls.size() > 1 ? urls : url)
         + ", token="
         + (token == null ? "none" : "***")
         + ", pollingInterval="
@@ -209,7 +220,7 @@ public final class DynamicConfigOptions {
     private String environment = "production";
     private SourceKind source;
     private Path file;
-    private URI url;
+    private List<URI> urls = List.of();
     private String token;
     private Duration pollingInterval = Duration.ofSeconds(60);
     private boolean enableWebSocket = true;
@@ -241,7 +252,23 @@ public final class DynamicConfigOptions {
     }
 
     public Builder url(URI url) {
-      this.url = url;
+      this.urls = url == null ? List.of() : List.of(url);
+      return this;
+    }
+
+    /**
+     * Several equivalent servers (replicas sharing one store), tried in this order; the first is
+     * {@link DynamicConfigOptions#url()}. All must use the same scheme.
+     */
+    public Builder urls(List<URI> urls) {
+      List<URI> copy = List.copyOf(urls);
+      for (URI u : copy) {
+        if (!Objects.equals(u.getScheme(), copy.get(0).getScheme())) {
+          throw new IllegalArgumentException(
+              "all servers in url must use the same scheme: " + copy.get(0) + " and " + u);
+        }
+      }
+      this.urls = copy;
       return this;
     }
 

@@ -194,6 +194,22 @@ class BucketingVersionTest {
   }
 
   @Test
+  void nativeRolloutAndAbTest_v3_hashTheCborPairOfKeyAndUser() {
+    // MurmurHash3 of the CBOR array ["rollout-flag", "user-N"] (resp. ["exp", "user-N"]) below
+    // ceil(p / 100 × 2^32), computed independently
+    DynamicConfig c = engine(BucketingVersion.V3);
+    load(c, NATIVE);
+    assertThat(inRollout(c))
+        .containsExactly(
+            "user-1", "user-5", "user-9", "user-10", "user-11", "user-13", "user-15", "user-17",
+            "user-20");
+    assertThat(c.getVariant("exp", "user-1").id()).isEqualTo("control");
+    for (String user : new String[] {"user-2", "user-5", "user-7", "user-8", "user-12"}) {
+      assertThat(c.getVariant("exp", user).id()).as(user).isEqualTo("variant-a");
+    }
+  }
+
+  @Test
   void nativeRollout_v1_fullAndEmptyRolloutsStayAllOrNothing() {
     DynamicConfig c = engine(BucketingVersion.V1);
     load(
@@ -222,6 +238,7 @@ class BucketingVersionTest {
     assertThat(DynamicConfigOptions.defaults().bucketing()).isEqualTo(BucketingVersion.V2);
     assertThat(BucketingVersion.parse("V1")).isEqualTo(BucketingVersion.V1);
     assertThat(BucketingVersion.parse("v2")).isEqualTo(BucketingVersion.V2);
-    assertThat(BucketingVersion.parse("v3")).isNull();
+    assertThat(BucketingVersion.parse("v3")).isEqualTo(BucketingVersion.V3);
+    assertThat(BucketingVersion.parse("v4")).isNull();
   }
 }

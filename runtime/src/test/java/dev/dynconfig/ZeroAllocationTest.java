@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.management.ManagementFactory;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The hot path allocates nothing: measured with the JVM's per-thread allocation counter after
@@ -33,13 +35,16 @@ class ZeroAllocationTest {
         .isZero();
   }
 
-  @Test
-  void bucketingV1_rolloutAndFractional_allocateNothing() {
+  @ParameterizedTest
+  @EnumSource(
+      value = BucketingVersion.class,
+      names = {"V1", "V3"})
+  void otherBucketingVersions_rolloutAndFractional_allocateNothing(BucketingVersion version) {
     DynamicConfig config =
-        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(BucketingVersion.V1).build());
+        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(version).build());
     Docs.load(config, DOC);
     DynamicConfig flagd =
-        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(BucketingVersion.V1).build());
+        DynamicConfig.create(DynamicConfigOptions.builder().bucketing(version).build());
     Docs.load(
         flagd,
         Docs.q(

@@ -1,10 +1,13 @@
 package dev.dynconfig.openfeature;
 
 import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.Value;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,19 +32,22 @@ final class Contexts {
     if (context == null) {
       return dev.dynconfig.EvaluationContext.empty();
     }
-    String targetingKey = context.getTargetingKey();
+    // The SDK's own context types expose their attributes without copying or cloning them (their
+    // getValue clones); any other implementation (subclasses of MutableContext included, which may
+    // override getValue) is asked per name.
+    Attributes attributes =
+        context instanceof ImmutableContext || context.getClass() == MutableContext.class
+            ? new Attributes(context.asUnmodifiableMap(), null)
+            : new Attributes(null, context);
+    Value key = attributes.value(EvaluationContext.TARGETING_KEY);
+    String targetingKey = key == null ? context.getTargetingKey() : key.asString();
     return dev.dynconfig.EvaluationContext.of(
         targetingKey == null || targetingKey.isEmpty() ? null : targetingKey,
-        string(context, USER_ID),
-        string(context, SESSION_ID),
-        string(context, ENVIRONMENT),
-        string(context, USER_ROLE),
-        new Attributes(context));
-  }
-
-  private static String string(EvaluationContext context, String name) {
-    Value v = context.getValue(name);
-    return v == null ? null : v.asString();
+        attributes.string(USER_ID),
+        attributes.string(SESSION_ID),
+        attributes.string(ENVIRONMENT),
+        attributes.string(USER_ROLE),
+        attributes);
   }
 
   /**
@@ -49,10 +55,21 @@ final class Contexts {
    * evaluation: the engine reads it during the call and keeps no reference.
    */
   static final class Attributes extends AbstractMap<String, Object> {
-    private final EvaluationContext context;
+    private final Map<String, Value> values; // the context's own map (read-only), or null
+    private final EvaluationContext context; // asked per name when values is null
 
-    Attributes(EvaluationContext context) {
+    Attributes(Map<String, Value> values, EvaluationContext context) {
+      this.values = values;
       this.context = context;
+    }
+
+    Value value(String name) {
+      return values != null ? values.get(name) : context.getValue(name);
+    }
+
+    String string(String name) {
+      Value v = value(name);
+      return v == null ? null : v.asString();
     }
 
     @Override
@@ -60,19 +77,19 @@ final class Contexts {
       if (!(name instanceof String s)) {
         return null;
       }
-      return Values.toPlain(context.getValue(s));
+      return Values.toPlain(value(s));
     }
 
     @Override
     public boolean containsKey(Object name) {
-      return name instanceof String s && context.getValue(s) != null;
+      return name instanceof String s && value(s) != null;
     }
 
     @Override
     public Set<Entry<String, Object>> entrySet() {
       // Only for whole-context uses (toString, a rule reading the whole data): built on demand.
       Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-      for (String name : context.keySet()) {
+      for (String name : values != null ? values.keySet() : context.keySet()) {
         entries.add(new SimpleImmutableEntry<>(name, get(name)));
       }
       return Collections.unmodifiableSet(entries);

@@ -6,6 +6,7 @@ import dev.dynconfig.FlagEvaluation;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.EventProvider;
+import dev.openfeature.sdk.Hook;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
@@ -13,6 +14,7 @@ import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +80,13 @@ public final class DynconfigProvider extends EventProvider {
   @Override
   public Metadata getMetadata() {
     return METADATA;
+  }
+
+  /** None; the SDK only reads this list, so one empty list serves every evaluation. */
+  @Override
+  @SuppressWarnings("rawtypes") // the SDK's signature
+  public List<Hook> getProviderHooks() {
+    return List.of();
   }
 
   @Override

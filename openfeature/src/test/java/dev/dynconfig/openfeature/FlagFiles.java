@@ -27,7 +27,8 @@ final class FlagFiles {
 
   /**
    * A flagd document with one flag of every OpenFeature type, targeting on nested attributes, on
-   * the targeting key and on an instant, a disabled flag, and flag-set and flag metadata.
+   * the targeting key and on an instant, a disabled flag, a flag whose targeting does not compile,
+   * and flag-set and flag metadata.
    */
   static final String FLAGD =
       """
@@ -77,6 +78,12 @@ final class FlagFiles {
             "variants": {"yes": true, "no": false},
             "defaultVariant": "no",
             "targeting": {"if": [{"<": [{"var": "signedUpAt"}, "2025-01-01T00:00:00Z"]}, "yes", null]}
+          },
+          "broken": {
+            "state": "ENABLED",
+            "variants": {"on": true, "off": false},
+            "defaultVariant": "off",
+            "targeting": {"no-such-operator": [{"var": "plan"}]}
           },
           "retired": {
             "state": "DISABLED",

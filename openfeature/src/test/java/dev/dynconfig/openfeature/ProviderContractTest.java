@@ -14,6 +14,7 @@ import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderState;
@@ -217,6 +218,18 @@ class ProviderContractTest {
   }
 
   @Test
+  void aFlagWhoseTargetingDoesNotCompile_isParseError_andTheOthersServe() {
+    FlagEvaluationDetails<Boolean> broken = client.getBooleanDetails("broken", true);
+
+    assertThat(broken.getValue()).isTrue();
+    assertThat(broken.getErrorCode()).isEqualTo(ErrorCode.PARSE_ERROR);
+    assertThat(broken.getReason()).isEqualTo(Reason.ERROR.name());
+    assertThat(broken.getErrorMessage()).contains("no-such-operator");
+    assertThat(broken.getFlagMetadata().getString("flagSetId")).isEqualTo("shop");
+    assertThat(client.getBooleanValue("new-checkout", false)).isTrue();
+  }
+
+  @Test
   void hooks_runBeforeAfterAndFinally_andErrorHooksOnErrors() {
     List<String> calls = new CopyOnWriteArrayList<>();
     Hook<Object> recording =
@@ -303,6 +316,23 @@ class ProviderContractTest {
     assertThat(nullDefault.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
     assertThat(nullObjectDefault.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
     assertThat(nullObjectDefault.getValue()).isNull();
+  }
+
+  @Test
+  void providerCalledDirectly_readsImmutableAndMutableContextsAlike() {
+    MutableContext mutable = new MutableContext("user-vip");
+    mutable.add("account", new MutableStructure().add("plan", "premium"));
+    ImmutableContext immutable =
+        new ImmutableContext(
+            "user-vip",
+            Map.of(
+                "account",
+                new Value(new ImmutableStructure(Map.of("plan", new Value("premium"))))));
+
+    for (EvaluationContext ctx : List.of(mutable, immutable)) {
+      assertThat(provider.getBooleanEvaluation("vip", false, ctx).getValue()).isTrue();
+      assertThat(provider.getStringEvaluation("theme", "none", ctx).getValue()).isEqualTo("gold");
+    }
   }
 
   @Test

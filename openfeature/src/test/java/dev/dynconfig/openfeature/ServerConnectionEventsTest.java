@@ -32,6 +32,7 @@ class ServerConnectionEventsTest {
       {"version": 1, "flags": [{"key": "new-checkout", "defaultValue": true}]}
       """;
   static final String READ_TOKEN = "read-secret";
+  static final Duration SERVER_UP = Duration.ofSeconds(30);
 
   @TempDir Path dir;
 
@@ -58,7 +59,11 @@ class ServerConnectionEventsTest {
         .start();
   }
 
-  private DynconfigProvider provider(int port) {
+  /**
+   * @param initTimeout how long {@code initialize} waits for the server's first document: long
+   *     while the server is up (the machine may be loaded), short when it is known to be down
+   */
+  private DynconfigProvider provider(int port, Duration initTimeout) {
     return new DynconfigProvider(
         DynamicConfigOptions.builder()
             .source(SourceKind.WEBSOCKET)
@@ -66,7 +71,7 @@ class ServerConnectionEventsTest {
             .token(READ_TOKEN)
             .cacheFile(dir.resolve("offline-cache.json"))
             .fallback(Fallback.CACHE)
-            .initTimeout(Duration.ofSeconds(2))
+            .initTimeout(initTimeout)
             .retry(new RetryOptions(3, Duration.ofMillis(50), Duration.ofMillis(200)))
             .build());
   }
@@ -77,7 +82,7 @@ class ServerConnectionEventsTest {
     server = startServer(0);
     int port = server.port();
     EventRecorder events = new EventRecorder(api);
-    api.setProviderAndWait(provider(port));
+    api.setProviderAndWait(provider(port, SERVER_UP));
     events.next(ProviderEvent.PROVIDER_READY);
     Client client = api.getClient();
     assertThat(client.getBooleanValue("new-checkout", false)).isTrue();
@@ -102,14 +107,14 @@ class ServerConnectionEventsTest {
     FlagFiles.writeAtomically(dir.resolve("server-flags.json"), FLAGS);
     server = startServer(0);
     int port = server.port();
-    api.setProviderAndWait(provider(port)); // fills the offline cache
+    api.setProviderAndWait(provider(port, SERVER_UP)); // fills the offline cache
     api.shutdown();
     server.close();
     server = null;
 
     api = OpenFeatureAPI.createIsolated();
     EventRecorder events = new EventRecorder(api);
-    api.setProviderAndWait(provider(port));
+    api.setProviderAndWait(provider(port, Duration.ofMillis(500)));
 
     events.next(ProviderEvent.PROVIDER_READY);
     events.next(ProviderEvent.PROVIDER_STALE);

@@ -100,8 +100,9 @@ final class Validator {
         problem(
             "bucketing",
             root.get("bucketing"),
-            "must be \"v1\" (the flagd Java in-process provider's legacy bucketing) or \"v2\""
-                + " (flagd's fractional, the default)");
+            "must be \"v1\" (the flagd Java in-process provider's legacy bucketing), \"v2\""
+                + " (flagd's fractional, the default) or \"v3\" (v2 over deterministic CBOR, for"
+                + " non-string values)");
       }
     }
     Map<String, Object> metadata = Map.of();

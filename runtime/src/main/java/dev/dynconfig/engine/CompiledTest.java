@@ -28,6 +28,9 @@ final class CompiledTest {
   /** Bucketing v1: the running float shares instead; null under v2. */
   private final float[] legacyThresholds;
 
+  /** Bucketing v3: hash the CBOR array [id, bucketingKey] instead of id + bucketingKey. */
+  private final boolean cborHash;
+
   /** The hash state after the test id: each assignment hashes only the bucketing key. */
   private final Bucketing.Prefix idPrefix;
 
@@ -39,7 +42,7 @@ final class CompiledTest {
   final LongAdder unassigned;
 
   /**
-   * @param bucketingVersion {@code Bucketing.V1} or {@code V2}
+   * @param bucketingVersion {@code Bucketing.V1}, {@code V2} or {@code V3}
    */
   CompiledTest(AbTest t, Object tree, TestCounters counters, int bucketingVersion) {
     this.definition = t;
@@ -53,6 +56,7 @@ final class CompiledTest {
     this.cumulativeThresholds = Bucketing.allocationThresholds(shares);
     this.legacyThresholds =
         bucketingVersion == Bucketing.V1 ? Bucketing.legacyAllocationThresholds(shares) : null;
+    this.cborHash = bucketingVersion == Bucketing.V3;
     this.idPrefix = Bucketing.prefix(t.id());
     this.running = "running".equals(t.status());
     this.startMillis = EpochMillis.of(t.startDate(), Long.MIN_VALUE);
@@ -89,7 +93,10 @@ final class CompiledTest {
     if (bucketingKey == null) {
       return NO_BUCKETING_KEY;
     }
-    long h = Bucketing.hash(idPrefix, bucketingKey);
+    long h =
+        cborHash
+            ? Bucketing.hashCborPair(definition.id(), bucketingKey)
+            : Bucketing.hash(idPrefix, bucketingKey);
     int i =
         legacyThresholds == null
             ? Bucketing.assign(h, cumulativeThresholds)

@@ -359,7 +359,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
   }
 
   private static int bucketingNumber(BucketingVersion v) {
-    return v == BucketingVersion.V1 ? Bucketing.V1 : Bucketing.V2;
+    switch (v) {
+      case V1:
+        return Bucketing.V1;
+      case V3:
+        return Bucketing.V3;
+      default:
+        return Bucketing.V2;
+    }
   }
 
   private static Document validate(Map<String, Object> tree, String origin) {

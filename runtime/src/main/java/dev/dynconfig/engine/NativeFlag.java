@@ -188,7 +188,10 @@ final class NativeFlag extends CompiledFlag {
 
   /** Whether the bucketing key falls inside the rollout (which is above 0 %). */
   private boolean inRollout(String bucketingKey) {
-    long h = Bucketing.hash(rolloutPrefix, bucketingKey);
+    long h =
+        bucketingVersion == Bucketing.V3
+            ? Bucketing.hashCborPair(key, bucketingKey)
+            : Bucketing.hash(rolloutPrefix, bucketingKey);
     float legacy = legacyRolloutPercent;
     return Float.isNaN(legacy) ? h < rolloutThreshold : Bucketing.legacyBucket(h) < legacy;
   }

@@ -22,6 +22,46 @@ public final class Bucketing {
   public static final int V2 = 2;
 
   /**
+   * Bucketing version 3: version 2's buckets over the hash of the bucketing value encoded as
+   * deterministic CBOR (flagd's proposal for non-string values; see {@link CborHash}).
+   */
+  public static final int V3 = 3;
+
+  /**
+   * Version 3's hash of a key and a bucketing key: MurmurHash3 of the CBOR array {@code [key,
+   * bucketingKey]}, as {@code fractional} hashes its flag key and targeting key. Allocates nothing
+   * once the calling thread's buffer is large enough.
+   */
+  public static long hashCborPair(String key, String bucketingKey) {
+    return CborHash.hashPair(key, bucketingKey);
+  }
+
+  /** MurmurHash3_x86_32 (seed 0) of {@code bytes[0..length)}, unsigned. */
+  static long hashBytes(byte[] bytes, int length) {
+    int h = 0;
+    int i = 0;
+    for (; i + 4 <= length; i += 4) {
+      h =
+          mixBlock(
+              h,
+              (bytes[i] & 0xff)
+                  | (bytes[i + 1] & 0xff) << 8
+                  | (bytes[i + 2] & 0xff) << 16
+                  | bytes[i + 3] << 24);
+    }
+    int rest = 0;
+    for (int shift = 0; i < length; i++, shift += 8) {
+      rest |= (bytes[i] & 0xff) << shift;
+    }
+    if ((length & 3) != 0) {
+      int k1 = rest * C1;
+      k1 = Integer.rotateLeft(k1, 15);
+      h ^= k1 * C2;
+    }
+    return finish(h, length);
+  }
+
+  /**
    * Version 1's bucket of a hash: {@code abs(int32 hash) × 1.0f / Integer.MAX_VALUE × 100}, in
    * single precision and in that order, as the Java provider computed it ({@code Math.abs} of
    * {@code Integer.MIN_VALUE} stays negative, so that one hash value gets bucket -100).

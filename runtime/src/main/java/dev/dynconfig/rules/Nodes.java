@@ -945,6 +945,9 @@ final class Nodes {
     }
 
     private long hash(Object scope, RuleData root, Budget budget) {
+      if (root.bucketingVersion() == Bucketing.V3) {
+        return cborHash(scope, root, budget);
+      }
       if (bucketBy != null) {
         if (bucketBy instanceof Cat && ((Cat) bucketBy).args.length <= 2) {
           // flagd's recommended {"cat": [{"var": "$flagd.flagKey"}, {"var": "email"}]}: hash the
@@ -978,6 +981,51 @@ final class Nodes {
       }
       String flagKey = root.flagKey();
       return Bucketing.hash(flagKey == null ? "" : flagKey, targetingKey);
+    }
+
+    /**
+     * Bucketing v3: the bucketing value, whatever its JSON type, as deterministic CBOR; a null one
+     * yields null, an array falls back to the CBOR array [flagKey, targetingKey], which needs a
+     * string targeting key.
+     */
+    private long cborHash(Object scope, RuleData root, Budget budget) {
+      if (bucketBy != null) {
+        Object v;
+        if (bucketBy instanceof Cat && ((Cat) bucketBy).args.length <= 2) {
+          Node[] parts = ((Cat) bucketBy).args;
+          Object a = parts.length > 0 ? parts[0].eval(scope, root, budget) : "";
+          Object b = parts.length > 1 ? parts[1].eval(scope, root, budget) : "";
+          if (a instanceof String && b instanceof String) {
+            return CborHash.hashConcatenation((String) a, (String) b);
+          }
+          StringBuilder sb = new StringBuilder();
+          appendJoined(sb, a);
+          appendJoined(sb, b);
+          v = sb.toString();
+        } else {
+          v = bucketBy.eval(scope, root, budget);
+        }
+        if (v == null || v == U) {
+          throw Abort.INSTANCE;
+        }
+        if (!(v instanceof List)) {
+          long h = CborHash.hash(v);
+          if (h < 0) {
+            throw Abort.INSTANCE;
+          }
+          return h;
+        }
+      }
+      String targetingKey = root.targetingKey();
+      if (targetingKey == null) {
+        Object t = root.get("targetingKey");
+        if (!(t instanceof String)) {
+          throw Abort.INSTANCE;
+        }
+        targetingKey = (String) t;
+      }
+      String flagKey = root.flagKey();
+      return CborHash.hashPair(flagKey == null ? "" : flagKey, targetingKey);
     }
   }
 }

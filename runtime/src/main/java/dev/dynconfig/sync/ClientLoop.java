@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -50,14 +51,16 @@ final class ClientLoop {
   }
 
   /**
-   * Opens a client connection on {@code loop}: TLS first when {@code ssl} is not null (checking
-   * {@code host}), then the handlers that {@code handlers} adds to each new channel's pipeline.
+   * Opens a client connection to {@code remote} on {@code loop}: TLS first when {@code ssl} is not
+   * null (checking {@code host}), then the handlers that {@code handlers} adds to each new
+   * channel's pipeline.
    */
   static ChannelFuture connect(
       EventLoopGroup loop,
       SslContext ssl,
       String host,
       int port,
+      InetSocketAddress remote,
       Duration connectTimeout,
       Consumer<ChannelPipeline> handlers) {
     return new Bootstrap()
@@ -74,6 +77,6 @@ final class ClientLoop {
                 handlers.accept(ch.pipeline());
               }
             })
-        .connect(host, port);
+        .connect(remote);
   }
 }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -88,17 +89,17 @@ final class HttpFetcher {
     return ssl;
   }
 
-  CompletableFuture<Response> get(URI uri, String ifNoneMatch) {
-    return request(HttpMethod.GET, uri, ifNoneMatch, null);
+  CompletableFuture<Response> get(URI uri, InetSocketAddress address, String ifNoneMatch) {
+    return request(HttpMethod.GET, uri, address, ifNoneMatch, null);
   }
 
   /** {@code POST} of a JSON body (a fleet report). */
-  CompletableFuture<Response> post(URI uri, byte[] json) {
-    return request(HttpMethod.POST, uri, null, json);
+  CompletableFuture<Response> post(URI uri, InetSocketAddress address, byte[] json) {
+    return request(HttpMethod.POST, uri, address, null, json);
   }
 
   private CompletableFuture<Response> request(
-      HttpMethod method, URI uri, String ifNoneMatch, byte[] body) {
+      HttpMethod method, URI uri, InetSocketAddress address, String ifNoneMatch, byte[] body) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
@@ -108,6 +109,7 @@ final class HttpFetcher {
             ssl,
             host,
             port,
+            address,
             timeout,
             pipeline ->
                 pipeline

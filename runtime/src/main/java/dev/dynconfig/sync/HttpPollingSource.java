@@ -14,13 +14,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpPollingSource implements ConfigSource {
   private final RemoteSettings settings;
+  private final java.util.List<java.net.URI> servers;
   private EventLoopGroup loop;
   private Poller poller;
   private VersionGate gate;
   private boolean closed;
 
   public HttpPollingSource(RemoteSettings settings) {
+    this(settings, java.util.List.of(settings.url()));
+  }
+
+  /**
+   * Polls one of {@code servers} (equivalent replicas; {@code settings.url()} supplies TLS and the
+   * cache), moving to the next after a failure.
+   */
+  public HttpPollingSource(RemoteSettings settings, java.util.List<java.net.URI> servers) {
     this.settings = settings;
+    this.servers = servers;
   }
 
   @Override
@@ -38,7 +48,7 @@ public final class HttpPollingSource implements ConfigSource {
         new Poller(
             loop.next(),
             fetcher,
-            settings.url(),
+            new Endpoints(servers),
             gate,
             settings.pollingInterval(),
             settings.retry(),
@@ -50,22 +60,25 @@ public final class HttpPollingSource implements ConfigSource {
 
   /** Fleet reports by {@code POST /v1/report} (PROTOCOL.md), beside the polling. */
   private void startReports(HttpFetcher fetcher, io.netty.channel.EventLoop reportLoop) {
-    java.net.URI url = reportUrlFor(settings.url());
+    Endpoints endpoints =
+        new Endpoints(servers.stream().map(HttpPollingSource::reportUrlFor).toList());
     ReportSender sender =
         new ReportSender(
             reportLoop,
             gate::resumeVersion,
             () -> String.valueOf(gate.status()),
-            String.valueOf(url));
+            String.valueOf(endpoints));
     reportLoop.execute(
         () ->
             sender.start(
                 message ->
                     fetcher
-                        .post(url, message)
+                        .post(endpoints.url(), endpoints.address(), message)
                         .handle(
                             (res, failure) -> {
-                              if (res != null && (res.status() == 404 || res.status() == 405)) {
+                              if (res == null) {
+                                reportLoop.execute(endpoints::next); // try another server
+                              } else if (res.status() == 404 || res.status() == 405) {
                                 reportLoop.execute(sender::refuse); // an older server
                               }
                               return res != null && res.status() / 100 == 2;

@@ -4,7 +4,6 @@ import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,15 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/flags} with {@code If-None-Match} every {@code interval}, backing off (never
- * beyond the interval) after failures. Runs on the client loop; used alone by {@link
- * HttpPollingSource} and as the fallback of {@link WebSocketSource} (which then owns the status).
+ * beyond the interval) after failures, and moving to the next server (if there are several) after
+ * each failure. Runs on the client loop; used alone by {@link HttpPollingSource} and as the
+ * fallback of {@link WebSocketSource} (which then owns the status).
  */
 final class Poller {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
   private final EventLoop loop;
   private final HttpFetcher fetcher;
-  private final URI url;
+  private final Endpoints endpoints;
   private final VersionGate gate;
   private final Duration interval;
   private final Backoff backoff;
@@ -33,22 +33,18 @@ final class Poller {
   Poller(
       EventLoop loop,
       HttpFetcher fetcher,
-      URI url,
+      Endpoints endpoints,
       VersionGate gate,
       Duration interval,
       RetryOptions retry,
       boolean reportStatus) {
     this.loop = loop;
     this.fetcher = fetcher;
-    this.url = url;
+    this.endpoints = endpoints;
     this.gate = gate;
     this.interval = interval;
     this.backoff = new Backoff(retry);
     this.reportStatus = reportStatus;
-  }
-
-  URI url() {
-    return url;
   }
 
   /** Starts polling after {@code initialDelay}. */
@@ -103,8 +99,9 @@ final class Poller {
   CompletableFuture<Void> pollOnce() {
     long held = gate.resumeVersion();
     String inm = held >= 0 ? "\"" + held + "\"" : null;
+    var url = endpoints.url();
     return fetcher
-        .get(url, inm)
+        .get(url, endpoints.address(), inm)
         .handle(
             (res, err) -> {
               String problem = null;
@@ -125,6 +122,7 @@ final class Poller {
                 return null;
               }
               log.debug("{}", problem);
+              endpoints.next();
               failureDelay = backoff.nextDelay();
               if (reportStatus) {
                 gate.status(

@@ -4,8 +4,10 @@ import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.SourceKind;
 import dev.dynconfig.source.ConfigSource;
 import dev.dynconfig.source.SourceSink;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,12 +29,16 @@ public final class RemoteSources {
       boolean ws =
           scheme != null && (scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"));
       if (options.enableWebSocket() && ws) {
-        return new WebSocketSource(s);
+        return new WebSocketSource(s, options.urls());
       }
-      return new HttpPollingSource(ws ? s.withUrl(WebSocketSource.flagsUrlFor(options.url())) : s);
+      if (!ws) {
+        return new HttpPollingSource(s, options.urls());
+      }
+      List<URI> flags = options.urls().stream().map(WebSocketSource::flagsUrlFor).toList();
+      return new HttpPollingSource(s.withUrl(flags.get(0)), flags);
     }
     if (options.source() == SourceKind.REMOTE) {
-      return new HttpPollingSource(s);
+      return new HttpPollingSource(s, options.urls());
     }
     throw new IllegalArgumentException("not a network source: " + options.source());
   }

@@ -44,14 +44,17 @@ import org.slf4j.LoggerFactory;
  * for {@code readIdleTimeout} counts as gone. Reconnects with {@link Backoff}; after {@code
  * retry.maxAttempts} consecutive failures the status is {@code error} (with the last error) and
  * retries go on at about {@code maxDelay}. While the socket is down, {@code GET /v1/flags} is
- * polled at {@code pollingInterval}.
+ * polled at {@code pollingInterval}. With several servers (replicas sharing one store) every failed
+ * attempt or lost connection moves on to the next one; versions are global, so the gate keeps them
+ * increasing across servers.
  */
 public final class WebSocketSource implements ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSource.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final RemoteSettings settings;
-  private final URI flagsUrl;
+  private final Endpoints endpoints;
+  private final java.util.List<URI> flagsUrls;
   private final Backoff backoff;
   private EventLoopGroup group;
   private EventLoop loop;
@@ -67,8 +70,17 @@ public final class WebSocketSource implements ConfigSource {
   private volatile boolean closed;
 
   public WebSocketSource(RemoteSettings settings) {
+    this(settings, java.util.List.of(settings.url()));
+  }
+
+  /**
+   * Streams from one of {@code servers} ({@code ws(s)://…/v1/stream}, equivalent replicas; {@code
+   * settings.url()} supplies TLS and the cache), moving to the next after a failure.
+   */
+  public WebSocketSource(RemoteSettings settings, java.util.List<URI> servers) {
     this.settings = settings;
-    this.flagsUrl = flagsUrlFor(settings.url());
+    this.endpoints = new Endpoints(servers);
+    this.flagsUrls = servers.stream().map(WebSocketSource::flagsUrlFor).toList();
     this.backoff = new Backoff(settings.retry());
   }
 
@@ -102,13 +114,19 @@ public final class WebSocketSource implements ConfigSource {
             loop, gate::resumeVersion, () -> "CONNECTED", String.valueOf(settings.url()));
     fallback =
         new Poller(
-            loop, fetcher, flagsUrl, gate, settings.pollingInterval(), settings.retry(), false);
+            loop,
+            fetcher,
+            new Endpoints(flagsUrls),
+            gate,
+            settings.pollingInterval(),
+            settings.retry(),
+            false);
     loop.execute(this::connect);
   }
 
   private URI streamUri() {
     long held = gate.resumeVersion();
-    URI u = settings.url();
+    URI u = endpoints.url();
     String q = u.getRawQuery();
     String extra = "version=" + held;
     String query = q == null || q.isEmpty() ? extra : q + "&" + extra;
@@ -147,6 +165,7 @@ public final class WebSocketSource implements ConfigSource {
             .build();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
+    java.net.InetSocketAddress address = endpoints.address();
     Connection conn = new Connection();
     ChannelFuture f =
         ClientLoop.connect(
@@ -154,6 +173,7 @@ public final class WebSocketSource implements ConfigSource {
             ssl,
             host,
             port,
+            address,
             settings.requestTimeout(),
             pipeline ->
                 pipeline
@@ -171,7 +191,15 @@ public final class WebSocketSource implements ConfigSource {
           if (!done.isSuccess()) {
             disconnected(
                 f.channel(),
-                "cannot connect to " + host + ":" + port + ": " + Poller.rootMessage(done.cause()),
+                "cannot connect to "
+                    + host
+                    + ":"
+                    + port
+                    + (address.isUnresolved()
+                        ? ""
+                        : " (" + address.getAddress().getHostAddress() + ")")
+                    + ": "
+                    + Poller.rootMessage(done.cause()),
                 false);
           }
         });
@@ -187,7 +215,7 @@ public final class WebSocketSource implements ConfigSource {
     hadDocumentOrConnection = true;
     fallback.stop();
     gate.status(ConnectionStatus.CONNECTED, null);
-    log.debug("Connected to {}", settings.url());
+    log.debug("Connected to {}", endpoints);
     if (!reports.refused()) {
       reports.start(message -> sendReport(ch, message));
     }
@@ -210,18 +238,25 @@ public final class WebSocketSource implements ConfigSource {
     if (cleanSession) {
       backoff.reset();
     }
+    String lost = endpoints.toString();
+    endpoints.next(); // the next attempt goes to the next server, if there are several
     Duration delay = backoff.nextDelay();
     boolean error = backoff.exhausted();
     gate.status(error ? ConnectionStatus.ERROR : ConnectionStatus.DISCONNECTED, reason);
     if (error) {
       log.warn(
           "{} unreachable ({} attempts): {}; retrying in {} ms",
-          settings.url(),
+          lost,
           backoff.failures(),
           reason,
           delay.toMillis());
     } else {
-      log.info("{}: {}; reconnecting in {} ms", settings.url(), reason, delay.toMillis());
+      log.info(
+          "{}: {}; reconnecting{} in {} ms",
+          lost,
+          reason,
+          endpoints.size() > 1 ? " to " + endpoints.url() : "",
+          delay.toMillis());
     }
     // Poll while down; right away when nothing was ever received (e.g. a proxy refusing upgrades).
     fallback.start(
@@ -316,7 +351,7 @@ public final class WebSocketSource implements ConfigSource {
         malformed(ctx, e.toString());
         return;
       }
-      gate.offer(bytes, v.asLong(), settings.url().toString());
+      gate.offer(bytes, v.asLong(), endpoints.url().toString());
     }
 
     private void malformed(ChannelHandlerContext ctx, String what) {
@@ -371,7 +406,7 @@ public final class WebSocketSource implements ConfigSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.debug("refresh of {} failed: {}", flagsUrl, Poller.rootMessage(e));
+      log.debug("refresh of {} failed: {}", flagsUrls, Poller.rootMessage(e));
     }
   }
 

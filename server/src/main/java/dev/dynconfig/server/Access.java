@@ -16,7 +16,12 @@ final class Access {
     if (!path.equals("/v1/admin") && !path.startsWith("/v1/admin/")) {
       return Role.READER;
     }
-    String[] seg = segments(path.substring(Math.min(path.length(), "/v1/admin/".length())));
+    String[] seg;
+    try {
+      seg = segments(path.substring(Math.min(path.length(), "/v1/admin/".length())));
+    } catch (IllegalArgumentException badEncoding) {
+      return Role.EDITOR; // the router refuses it (400); only a writer gets that far
+    }
     String first = seg.length == 0 ? "" : seg[0];
     if (first.equals("history")
         && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * Checks who is calling on the request head, before any body is buffered: an unauthenticated peer
  * gets {@code 401}, an empty body and a closed connection; an authenticated one whose role does not
  * allow the request ({@link Access}) gets {@code 403} with the reason. Neither can make the server
- * aggregate anything.
+ * aggregate anything. {@code GET /v1/health} and the console's public files need no credentials.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("dynconfig.principal");
@@ -37,12 +37,17 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     this.sessions = sessions;
   }
 
+  /** {@code GET /v1/health} is for load balancers: no credentials (it tells nothing secret). */
+  static boolean isHealth(String uri) {
+    return uri.equals("/v1/health") || uri.startsWith("/v1/health?");
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
       ctx.channel().attr(PRINCIPAL).set(null);
       ctx.channel().attr(SESSION).set(null);
-      if (ConsoleHandler.isPublic(req.method(), req.uri())) {
+      if (ConsoleHandler.isPublic(req.method(), req.uri()) || isHealth(req.uri())) {
         discarding = false;
         ctx.fireChannelRead(msg);
         return;

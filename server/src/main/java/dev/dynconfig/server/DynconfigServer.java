@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dynconfig server: serves one flag file over HTTP ({@code GET /v1/flags}) and WebSocket
- * ({@code /v1/stream}), and changes it through the admin API. See {@code server/PROTOCOL.md}.
+ * The dynconfig server: serves one flag file (or a store shared by several servers) over HTTP
+ * ({@code GET /v1/flags}) and WebSocket ({@code /v1/stream}), and changes it through the admin API.
+ * See {@code server/PROTOCOL.md}.
  *
  * <pre>{@code
  * try (DynconfigServer s = DynconfigServer.builder().file(path).port(0)
@@ -54,7 +54,7 @@ public final class DynconfigServer implements AutoCloseable {
   private final Principals principals;
   private final Sessions sessions;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
-  private FlagStore store;
+  private ServedStore store;
   private volatile FleetRegistry fleet;
   private SslContext ssl;
   private EventLoopGroup boss;
@@ -101,14 +101,7 @@ public final class DynconfigServer implements AutoCloseable {
       }
     }
     fleet = new FleetRegistry(cfg.clock, cfg.staleAfter);
-    store =
-        FlagStore.open(
-            cfg.file,
-            cfg.validator,
-            this::broadcast,
-            cfg.filePollInterval,
-            cfg.historySize,
-            cfg.clock);
+    store = openStore();
     fleet.observe(store.current());
     boss =
         new MultiThreadIoEventLoopGroup(
@@ -158,9 +151,28 @@ public final class DynconfigServer implements AutoCloseable {
         ssl != null ? "https" : "http",
         cfg.host == null ? "*" : cfg.host,
         port(),
-        store.file(),
+        store.describe(),
         store.current().version());
     return this;
+  }
+
+  private ServedStore openStore() throws IOException, DocumentException {
+    if (cfg.storeUrl == null) {
+      return FlagStore.open(
+          cfg.file,
+          cfg.validator,
+          this::broadcast,
+          cfg.filePollInterval,
+          cfg.historySize,
+          cfg.clock);
+    }
+    try {
+      return ExternalStore.open(cfg.storeUrl, cfg.validator, this::broadcast, cfg.clock);
+    } catch (IOException | DocumentException | IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** The bound port (useful with port 0). */
@@ -171,6 +183,16 @@ public final class DynconfigServer implements AutoCloseable {
   /** The version currently served. */
   public long version() {
     return store.current().version();
+  }
+
+  /** The kind of store, as {@code /v1/health} reports it: {@code file} or {@code postgresql}. */
+  public String storeKind() {
+    return store.kind();
+  }
+
+  /** Whether the store can take writes now ({@code /v1/health} answers 503 when not). */
+  public boolean storeAvailable() {
+    return store.available();
   }
 
   /** Number of open {@code /v1/stream} connections. */
@@ -196,10 +218,12 @@ public final class DynconfigServer implements AutoCloseable {
 
   /** Looks at the file for hand edits now instead of waiting for the watcher; for tests. */
   public void checkFileNow() {
-    store.checkFileNow().join();
+    if (store instanceof FlagStore file) {
+      file.checkFileNow().join();
+    }
   }
 
-  FlagStore store() {
+  ServedStore store() {
     return store;
   }
 
@@ -285,6 +309,7 @@ public final class DynconfigServer implements AutoCloseable {
   /** Configures a {@link DynconfigServer}. */
   public static final class Builder {
     private Path file;
+    private String storeUrl;
     private String host;
     private int port = 8080;
     private String readToken;
@@ -318,6 +343,16 @@ public final class DynconfigServer implements AutoCloseable {
     /** The flag file: the store. Created (empty native document) when missing. */
     public Builder file(Path file) {
       this.file = file;
+      return this;
+    }
+
+    /**
+     * A store shared with other servers instead of a file, e.g. {@code
+     * postgresql://db:5432/dynconfig?user=dynconfig} (password from {@code DYNCONFIG_DB_PASSWORD}
+     * or {@code .pgpass}; needs the store's module on the class path, as in {@code dynconfig.jar}).
+     */
+    public Builder store(String url) {
+      this.storeUrl = url;
       return this;
     }
 
@@ -421,7 +456,9 @@ public final class DynconfigServer implements AutoCloseable {
     }
 
     public DynconfigServer build() {
-      Objects.requireNonNull(file, "file");
+      if ((file == null) == (storeUrl == null)) {
+        throw new IllegalArgumentException("give exactly one of --file and --store");
+      }
       return new DynconfigServer(this);
     }
   }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * SHA-256 of its bytes. It exists so that a file put back to an older content while the server was
  * down (git checkout) still gets a version above every one already published.
  */
-final class FlagStore implements AutoCloseable {
+final class FlagStore implements ServedStore {
   private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
   private static final Logger audit = LoggerFactory.getLogger("dynconfig.audit");
   static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -118,15 +118,32 @@ final class FlagStore implements AutoCloseable {
     return store;
   }
 
-  Snapshot current() {
+  @Override
+  public Snapshot current() {
     return current;
+  }
+
+  @Override
+  public String kind() {
+    return "file";
+  }
+
+  @Override
+  public boolean available() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return file.toString();
   }
 
   Path file() {
     return file;
   }
 
-  ChangeHistory history() {
+  @Override
+  public ChangeHistory history() {
     return history;
   }
 
@@ -136,7 +153,8 @@ final class FlagStore implements AutoCloseable {
    * precondition} the edit is refused (409) when it would overwrite a change made after the
    * caller's version.
    */
-  CompletableFuture<Snapshot> submit(
+  @Override
+  public CompletableFuture<Snapshot> submit(
       Author author, String what, Precondition precondition, Edit edit) {
     CompletableFuture<Snapshot> result = new CompletableFuture<>();
     try {

@@ -23,7 +23,7 @@ final class HistoryEndpoint {
   private HistoryEndpoint() {}
 
   static void handle(
-      FlagStore store,
+      ServedStore store,
       ChannelHandlerContext ctx,
       FullHttpRequest req,
       String[] seg,
@@ -78,7 +78,7 @@ final class HistoryEndpoint {
   }
 
   private static void list(
-      FlagStore store, ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+      ServedStore store, ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
     ChangeHistory history = store.history();
     int limit;
     long before;
@@ -104,7 +104,7 @@ final class HistoryEndpoint {
   }
 
   private static void revert(
-      FlagStore store,
+      ServedStore store,
       ChannelHandlerContext ctx,
       FullHttpRequest req,
       QueryStringDecoder qs,

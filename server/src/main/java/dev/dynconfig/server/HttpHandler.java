@@ -31,7 +31,10 @@ import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Routes authenticated requests: {@code GET /v1/flags}, {@code /v1/stream}, the admin API. */
+/**
+ * Routes requests: {@code GET /v1/flags}, {@code /v1/stream}, the admin API (authenticated by
+ * {@link AuthGate}) and {@code GET /v1/health} (open).
+ */
 final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
 
@@ -55,6 +58,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return;
       }
       getFlags(ctx, req);
+    } else if (path.equals("/v1/health")) {
+      health(ctx, req);
     } else if (path.equals("/v1/stream")) {
       stream(ctx, req, qs);
     } else if (path.equals("/v1/report")) {
@@ -91,6 +96,23 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     res.headers().set(HttpHeaderNames.ETAG, s.etag());
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
     send(ctx, req, res);
+  }
+
+  /**
+   * For load balancers, without a token: 200 while the store can take writes, 503 while it cannot
+   * (reads and streams are still served then). Says nothing about where the store is.
+   */
+  private void health(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.method().equals(HttpMethod.GET)) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use GET /v1/health"));
+      return;
+    }
+    boolean ok = server.storeAvailable();
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("status", ok ? "ok" : "unavailable");
+    n.put("version", server.version());
+    n.put("store", server.storeKind());
+    respond(ctx, req, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, n);
   }
 
   static boolean etagMatches(String ifNoneMatch, String etag) {
@@ -158,7 +180,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String route) {
-    String[] seg = Access.segments(route);
+    String[] seg;
+    try {
+      seg = Access.segments(route);
+    } catch (IllegalArgumentException badEncoding) {
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          error("malformed percent-encoding in " + route + ": " + badEncoding.getMessage()));
+      return;
+    }
     for (String s : seg) {
       if (s.isEmpty()) {
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("empty path segment in " + route));
@@ -289,7 +321,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    * refusal (400 with problems, 404, 409 with the conflicting change, 500).
    */
   static void write(
-      FlagStore store,
+      ServedStore store,
       ChannelHandlerContext ctx,
       FullHttpRequest req,
       Author author,

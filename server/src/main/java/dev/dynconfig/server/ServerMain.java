@@ -9,15 +9,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code serve --file flags.json --port 8080 --read-token R --admin-token A
- * [--tls-cert cert.pem --tls-key key.pem] [--host 127.0.0.1]}. The leading {@code serve} is
- * optional. Tokens may also come from {@code DYNCONFIG_READ_TOKEN} / {@code DYNCONFIG_ADMIN_TOKEN}
- * so they do not show in the process list.
+ * [--tls-cert cert.pem --tls-key key.pem] [--host 127.0.0.1]}, or {@code --store
+ * postgresql://host:5432/db?user=name} instead of {@code --file} (several servers on one database;
+ * the password from {@code DYNCONFIG_DB_PASSWORD} or {@code .pgpass}, never on the command line).
+ * The leading {@code serve} is optional. Tokens may also come from {@code DYNCONFIG_READ_TOKEN} /
+ * {@code DYNCONFIG_ADMIN_TOKEN} so they do not show in the process list.
  */
 public final class ServerMain {
   private ServerMain() {}
 
   static final String USAGE =
       "usage: serve --file flags.json [--port 8080] [--host 0.0.0.0]\n"
+          + "       (or --store postgresql://host:5432/db?user=name instead of --file; password:\n"
+          + "        DYNCONFIG_DB_PASSWORD or a .pgpass file, PGPASSFILE)\n"
           + "             [--users users.json] [--read-token R] [--admin-token A]\n"
           + "             [--tls-cert cert.pem --tls-key key.pem] [--max-body-bytes 1048576]\n"
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
@@ -77,6 +81,7 @@ public final class ServerMain {
     String admin = envAdmin;
     String users = envUsers;
     boolean file = false;
+    boolean store = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       String name = a;
@@ -95,6 +100,10 @@ public final class ServerMain {
           b.file(Path.of(value));
           file = true;
         }
+        case "--store" -> {
+          b.store(value);
+          store = true;
+        }
         case "--port" -> b.port(intArg(name, value));
         case "--host" -> b.host(value);
         case "--read-token" -> read = value;
@@ -111,8 +120,9 @@ public final class ServerMain {
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    if (!file) {
-      throw new IllegalArgumentException("--file is required");
+    if (file == store) {
+      throw new IllegalArgumentException(
+          file ? "--file and --store exclude each other" : "--file or --store is required");
     }
     if (users == null && (read == null || admin == null)) {
       throw new IllegalArgumentException(

@@ -400,6 +400,75 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void createAndDeleteAFlag_deleteNeedsTheKeyTyped_andTheTokenIsNeverStoredInThePage()
+      throws Exception {
+    signIn(EDITOR_TOKEN);
+    Object stored =
+        driver.executeScript(
+            "return localStorage.length + sessionStorage.length + document.cookie.length");
+    assertThat(((Number) stored).intValue())
+        .as("nothing in web storage, and the session cookie is HttpOnly")
+        .isZero();
+    assertThat(driver.getPageSource()).doesNotContain(EDITOR_TOKEN);
+
+    driver.findElement(By.id("new-flag")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("key"))).sendKeys("dark-mode");
+    driver.findElement(By.name("name")).sendKeys("Dark mode");
+    driver.findElement(By.name("defaultValue")).click();
+    driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
+    awaitStatus("Saved");
+    assertThat(flag("dark-mode").path("name").asText()).isEqualTo("Dark mode");
+    assertThat(flag("dark-mode").path("defaultValue").asBoolean()).isTrue();
+
+    row("dark-mode").findElement(By.cssSelector("button.delete")).click();
+    WebElement confirm =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("confirm")));
+    WebElement delete = driver.findElement(By.cssSelector("dialog button.danger"));
+    confirm.sendKeys("dark-mod");
+    assertThat(delete.isEnabled()).isFalse();
+    confirm.sendKeys("e");
+    wait.until(ExpectedConditions.elementToBeClickable(delete)).click();
+    awaitStatus("Deleted dark-mode");
+    assertThat(flag("dark-mode")).isNull();
+
+    driver.findElement(By.id("signout")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("token")));
+    driver.navigate().refresh();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("token")));
+  }
+
+  @Test
+  void aFlagdDocument_isTheSameTable_overStateAndVariants() throws Exception {
+    server.close();
+    Path f = dir.resolve("flagd.json");
+    Files.writeString(
+        f,
+        """
+        {"$schema": "https://flagd.dev/schema/v0/flags.json",
+         "flags": {"show-banner": {"state": "ENABLED", "variants": {"on": true, "off": false},
+                                   "defaultVariant": "off"}}}
+        """);
+    server = ServerFixture.builder(f).build().start();
+    signIn(EDITOR_TOKEN);
+    WebElement banner = row("show-banner");
+    assertThat(banner.getText()).contains("off").contains("\"on\":true");
+    banner.findElement(By.cssSelector("button.toggle")).click();
+    awaitStatus("Saved");
+    JsonNode doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
+    assertThat(doc.path("flags").path("show-banner").path("state").asText()).isEqualTo("DISABLED");
+    row("show-banner").findElement(By.cssSelector("button.edit")).click();
+    WebElement dv =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("defaultVariant")));
+    dv.clear();
+    dv.sendKeys("on");
+    driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
+    awaitStatus("Saved");
+    doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
+    assertThat(doc.path("flags").path("show-banner").path("defaultVariant").asText())
+        .isEqualTo("on");
+  }
+
+  @Test
   void atPhoneWidth_theFlagTableStillWorks() throws Exception {
     driver.manage().window().setSize(new Dimension(390, 844));
     signIn(EDITOR_TOKEN);

@@ -78,6 +78,11 @@ class HistoryApiTest {
     assertThat(send(server, "PUT", "/v1/admin/%64ocument", EDITOR_TOKEN, DOC).statusCode())
         .as("a percent-encoded path is checked as the router decodes it")
         .isEqualTo(403);
+    assertThat(ServerFixture.rawStatus(server, "PUT", "/v1/admin/flags/%zz", EDITOR_TOKEN))
+        .as("malformed percent-encoding")
+        .isEqualTo(400);
+    assertThat(ServerFixture.rawStatus(server, "PUT", "/v1/admin/flags/%zz", READER_TOKEN))
+        .isEqualTo(403);
     assertThat(send(server, "PUT", "/v1/admin/document", ADMIN_TOKEN, DOC).statusCode())
         .isEqualTo(200);
     assertThat(send(server, "POST", "/v1/admin/history/1/revert", READER_TOKEN, null).statusCode())
@@ -233,6 +238,40 @@ class HistoryApiTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(json(bad).path("error").asText()).contains("If-Match");
+  }
+
+  @Test
+  void concurrentEditsOfOneFlag_fromTheSameVersion_exactlyOneWins() throws Exception {
+    start(ServerFixture.builder(file()));
+    long seen = server.version();
+    int n = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < n; i++) {
+        String body = "{\"defaultValue\": true, \"name\": \"writer " + i + "\"}";
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return sendIfMatch(
+                          server, "PUT", "/v1/admin/flags/checkout", EDITOR_TOKEN, seen, body)
+                      .statusCode();
+                }));
+      }
+      go.countDown();
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (var f : results) {
+        statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(statuses).containsOnly(200, 409);
+      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(1);
+      assertThat(server.version()).isEqualTo(seen + 1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

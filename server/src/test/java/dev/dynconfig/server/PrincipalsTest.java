@@ -90,4 +90,50 @@ class PrincipalsTest {
     assertThatThrownBy(() -> Principals.of(null, null, null, "u.json"))
         .hasMessageContaining("--users");
   }
+
+  @Test
+  void serve_takesUsersFromAFileOrDynconfigUsers_withoutTheTwoTokens(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path users = dir.resolve("users.json");
+    java.nio.file.Files.writeString(users, ServerFixture.USERS);
+    java.nio.file.Path file = dir.resolve("flags.json");
+    try (DynconfigServer s =
+        ServerMain.parse(
+                new String[] {
+                  "serve",
+                  "--file",
+                  file.toString(),
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  "0",
+                  "--users",
+                  users.toString(),
+                  "--session-minutes",
+                  "30",
+                  "--history-size",
+                  "5"
+                },
+                null,
+                null,
+                null)
+            .build()
+            .start()) {
+      assertThat(
+              ServerFixture.send(s, "GET", "/v1/flags", ServerFixture.READER_TOKEN, null)
+                  .statusCode())
+          .isEqualTo(200);
+    }
+    assertThat(ServerMain.parse(new String[] {"--file", "f.json"}, null, null, ServerFixture.USERS))
+        .isNotNull();
+    assertThatThrownBy(
+            () ->
+                ServerMain.parse(new String[] {"--file", "f.json"}, null, null, "{\"users\": 3}")
+                    .build())
+        .hasMessageContaining("DYNCONFIG_USERS");
+    assertThatThrownBy(
+            () ->
+                ServerMain.parse(new String[] {"--file", "f.json", "--users", "/nope"}, null, null))
+        .hasMessageContaining("/nope");
+  }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,29 @@ class SessionApiTest {
         .hasValue("text/javascript; charset=utf-8");
     assertThat(call("GET", "/console/../flags.json", null, null, null).statusCode()).isEqualTo(404);
     assertThat(call("GET", "/console/nothing.js", null, null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void malformedCookiesAndSignInBodies_areRefused_withoutHarm() throws Exception {
+    for (String cookie :
+        List.of(
+            "dynconfig_session=",
+            "dynconfig_session=\"unterminated",
+            "dynconfig_session=a; dynconfig_session=b",
+            "x=" + "y".repeat(7000),
+            ";;;=")) {
+      assertThat(call("GET", "/v1/flags", cookie, null, null).statusCode())
+          .as("cookie %s", cookie.length() > 40 ? cookie.substring(0, 40) : cookie)
+          .isEqualTo(401);
+    }
+    for (String body : List.of("", "[]", "{\"token\": 5}", "{\"token\": null}", "{bad")) {
+      assertThat(call("POST", "/v1/session", null, null, body).statusCode())
+          .as("sign-in body %s", body)
+          .isEqualTo(401);
+    }
+    String big = "{\"token\": \"" + "x".repeat(5000) + "\"}";
+    assertThat(call("POST", "/v1/session", null, null, big).statusCode()).isEqualTo(413);
+    assertThat(signIn(EDITOR_TOKEN)).hasSize(2); // the server is fine
   }
 
   @Test

@@ -173,9 +173,13 @@ public final class AgentOptions {
     if (file != null && !file.isBlank()) {
       b.file(Path.of(file));
     }
-    URI url = uri("url");
-    if (url != null) {
-      b.url(url);
+    java.util.List<URI> urls = uris("url");
+    if (!urls.isEmpty()) {
+      try {
+        b.urls(urls);
+      } catch (IllegalArgumentException e) {
+        bad("url", "URLs of one scheme (" + e.getMessage() + ")");
+      }
     }
     String token = raw.get("token");
     if (token != null && !token.isBlank()) {
@@ -225,7 +229,7 @@ public final class AgentOptions {
     Duration jmxDelay = duration("jmxDelay", true);
     b.jmxRegistrationDelay(jmxDelay != null ? jmxDelay : DEFAULT_JMX_DELAY);
     SourceKind source = enumValue("source", SourceKind.class);
-    if (source == null && url != null && file == null) {
+    if (source == null && !urls.isEmpty() && file == null) {
       // A url alone means "a dynconfig server": the WebSocket unless it was switched off.
       source = webSocket == null || webSocket ? SourceKind.WEBSOCKET : SourceKind.REMOTE;
     }
@@ -275,8 +279,24 @@ public final class AgentOptions {
     return v == null || v.isBlank() ? fallback : v.trim();
   }
 
-  private URI uri(String key) {
+  /** Several URLs separated by {@code |} (equivalent servers); empty when unset or bad. */
+  private java.util.List<URI> uris(String key) {
     String v = raw.get(key);
+    if (v == null || v.isBlank()) {
+      return java.util.List.of();
+    }
+    java.util.List<URI> out = new java.util.ArrayList<>();
+    for (String part : v.split("\\|")) {
+      URI u = uri(key, part);
+      if (u == null) {
+        return java.util.List.of();
+      }
+      out.add(u);
+    }
+    return out;
+  }
+
+  private URI uri(String key, String v) {
     if (v == null || v.isBlank()) {
       return null;
     }

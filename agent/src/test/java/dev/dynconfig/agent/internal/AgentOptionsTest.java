@@ -109,6 +109,18 @@ class AgentOptionsTest {
   }
 
   @Test
+  void url_withSeveralServers_keepsThemInOrder_andRefusesMixedSchemes() {
+    AgentOptions o = resolve("url=ws://a:8080/v1/stream|ws://b:8080/v1/stream", Map.of(), Map.of());
+    assertThat(o.problems()).isEmpty();
+    assertThat(o.engineOptions().urls())
+        .containsExactly(URI.create("ws://a:8080/v1/stream"), URI.create("ws://b:8080/v1/stream"));
+    assertThat(o.engineOptions().url()).isEqualTo(URI.create("ws://a:8080/v1/stream"));
+    AgentOptions mixed =
+        resolve("url=ws://a:8080/v1/stream|http://b:8080/v1/flags", Map.of(), Map.of());
+    assertThat(mixed.problems()).anyMatch(p -> p.contains("same scheme"));
+  }
+
+  @Test
   void mdcMapping_andAttributeList() {
     AgentOptions o =
         resolve("mdc.userId=uid,mdc.attributes=plan|tenant;region", Map.of(), Map.of());
