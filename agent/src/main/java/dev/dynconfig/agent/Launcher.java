@@ -7,15 +7,17 @@ import java.util.Arrays;
 /**
  * {@code Main-Class} of {@code dynconfig.jar}: {@code java -jar dynconfig.jar serve ...} starts the
  * config server, {@code hash-token} prints a {@code users.json} entry for it, {@code import}/{@code
- * export} move a document between a flag file and a store, every other command ({@code validate},
- * {@code eval}, {@code assign}) goes to the CLI. All are looked up reflectively so this jar builds
- * and runs even while one of them is missing, and says so clearly.
+ * export} move a document between a flag file and a store, {@code inventory ...} scans class files,
+ * every other command ({@code validate}, {@code eval}, {@code assign}) goes to the CLI. All are
+ * looked up reflectively so this jar builds and runs even while one of them is missing, and says so
+ * clearly.
  */
 public final class Launcher {
   private static final String SERVER = "dev.dynconfig.server.ServerMain";
   private static final String CLI = "dev.dynconfig.cli.Cli";
   private static final String TRANSFER = "dev.dynconfig.server.StoreTransfer";
   private static final String HASH_TOKEN = "dev.dynconfig.server.HashTokenMain";
+  private static final String INVENTORY = "dev.dynconfig.agent.internal.Inventory";
 
   private Launcher() {}
 
@@ -26,6 +28,10 @@ public final class Launcher {
       run(TRANSFER, args, "moving documents between a file and a store (import, export)");
     } else if (args.length > 0 && args[0].equals("hash-token")) {
       run(HASH_TOKEN, Arrays.copyOfRange(args, 1, args.length), "the server's 'hash-token'");
+    } else if (args.length > 0 && args[0].equals("inventory")) {
+      dev.dynconfig.agent.internal.log.AgentLogger.setLevel(
+          System.getProperty("dynconfig.logLevel", "warn"));
+      run(INVENTORY, Arrays.copyOfRange(args, 1, args.length), "the inventory ('inventory')");
     } else {
       // The CLI prints its own results; the engine's INFO lines ("Applied flags.json ...") would
       // only be noise on stderr. -Ddynconfig.logLevel=info brings them back.

@@ -123,7 +123,10 @@ public final class Bridge {
     }
   }
 
-  /** Called by {@code @Variant} entry methods: sibling index, or negative for the own body. */
+  /**
+   * Called by {@code @Variant} entry methods: sibling index; the sibling count for the own body as
+   * the control; negative for the own body otherwise.
+   */
   public static int variant(int site) {
     Dispatcher d = dispatcher;
     if (d == null && (d = awaitDispatcher()) == null) {
@@ -134,6 +137,82 @@ public final class Bridge {
     } catch (Throwable t) {
       report(d, site, t);
       return -1;
+    }
+  }
+
+  /**
+   * Called by {@code @Variant} entry methods before running sibling {@code variant}: its start time
+   * if this call is timed, else 0.
+   */
+  public static long variantStart(int site, int variant) {
+    Dispatcher d = dispatcher;
+    if (d == null) {
+      return 0;
+    }
+    try {
+      return d.variantStart(site, variant);
+    } catch (Throwable t) {
+      return 0;
+    }
+  }
+
+  /** Called by {@code @Variant} entry methods after sibling {@code variant} returned. */
+  public static void variantEnd(long start, int site, int variant) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        d.variantEnd(start, site, variant);
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
+    }
+  }
+
+  /** Called by {@code @Variant} entry methods when sibling {@code variant} threw (rethrown). */
+  public static void variantFailed(int site, int variant) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        d.variantFailed(site, variant);
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
+    }
+  }
+
+  /** Called by {@code @Variant} entry methods before their own body runs as the control. */
+  public static void controlStart(int site) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        d.controlStart(site);
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
+    }
+  }
+
+  /** Called by {@code @Variant} entry methods before each return of their own body. */
+  public static void bodyEnd(int site) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        d.bodyEnd(site);
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
+    }
+  }
+
+  /** Called by {@code @Variant} entry methods when their own body throws (rethrown). */
+  public static void bodyFailed(int site) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        d.bodyFailed(site);
+      } catch (Throwable ignored) {
+        // Nothing may reach application code.
+      }
     }
   }
 

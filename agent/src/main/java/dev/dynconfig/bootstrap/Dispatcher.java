@@ -16,7 +16,8 @@ public interface Dispatcher {
 
   /**
    * {@code @Variant}: the index of the sibling method to run (in the order the agent registered
-   * them for this site), or a negative number to run the entry method's own body.
+   * them for this site); the number of siblings to run the entry method's own body as the assigned
+   * control (counted, see {@link #controlStart}); a negative number to run it otherwise.
    */
   int variant(int site);
 
@@ -25,6 +26,31 @@ public interface Dispatcher {
    * primitives), or {@link Bridge#NO_VALUE} to run the method's body.
    */
   Object config(int site);
+
+  /**
+   * {@code @Variant}: sibling {@code variant} is about to run for an assignment; returns its start
+   * ({@code System.nanoTime()}) if this call is timed, else 0. Must not throw.
+   */
+  default long variantStart(int site, int variant) {
+    return 0;
+  }
+
+  /**
+   * {@code @Variant}: sibling {@code variant} returned; {@code start} from {@link #variantStart}.
+   */
+  default void variantEnd(long start, int site, int variant) {}
+
+  /** {@code @Variant}: sibling {@code variant} threw. */
+  default void variantFailed(int site, int variant) {}
+
+  /** {@code @Variant}: the entry's own body is about to run as the assigned control. */
+  default void controlStart(int site) {}
+
+  /** {@code @Variant}: the entry's own body returns (whether or not it ran as the control). */
+  default void bodyEnd(int site) {}
+
+  /** {@code @Variant}: the entry's own body threw (whether or not it ran as the control). */
+  default void bodyFailed(int site) {}
 
   /** Told about a throwable the bridge caught from this dispatcher; must not throw. */
   void failed(int site, Throwable failure);

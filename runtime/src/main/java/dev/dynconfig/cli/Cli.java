@@ -41,6 +41,9 @@ public final class Cli {
             {"variant":null,"reason":"…"}.
         serve --file FILE --port PORT --read-token R --admin-token A [--tls-cert PEM --tls-key PEM]
             Starts the dynconfig config server (only in dynconfig.jar, the agent jar).
+        inventory [--flags FILE] [--json] JAR_OR_DIR...
+            Lists the methods using each flag, test and config key, from class files; with --flags
+            also unknown (exit 1) and unused keys (only in dynconfig.jar, the agent jar).
         --help
             Shows this text.
 

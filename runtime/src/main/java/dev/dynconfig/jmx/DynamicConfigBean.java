@@ -66,6 +66,16 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
   }
 
   @Override
+  public Map<String, String[]> getUnknownKeys() {
+    return dev.dynconfig.insight.UnknownKeys.snapshot();
+  }
+
+  @Override
+  public Map<String, Long> getAnonymousCalls() {
+    return dev.dynconfig.insight.AnonymousCalls.snapshot();
+  }
+
+  @Override
   public void setOverride(String flagKey, boolean value) {
     Audit.override(config, flagKey, value);
   }

@@ -33,6 +33,18 @@ public interface DynamicConfigMXBean {
   /** Current overrides: flag key → value as JSON text. */
   Map<String, String> getOverrides();
 
+  /**
+   * Keys that rewritten methods use but the current configuration lacks (likely typos): key (a flag
+   * key, test id or {@code namespace.key}) → the methods using it.
+   */
+  Map<String, String[]> getUnknownKeys();
+
+  /**
+   * Rewritten methods whose calls needed a bucketing key (user id, else session id) and had none:
+   * method → such calls since start.
+   */
+  Map<String, Long> getAnonymousCalls();
+
   /** Forces a flag on or off until removed; survives reloads of the flag document. */
   void setOverride(String flagKey, boolean value);
 

@@ -288,6 +288,11 @@ public final class JmxRegistration implements AutoCloseable {
     texts.put("Source", "Where documents come from");
     texts.put("Environment", "Environment used when a context names none");
     texts.put("Overrides", "Current overrides: flag key -> JSON value");
+    texts.put(
+        "UnknownKeys", "Keys rewritten methods use that the configuration lacks -> the methods");
+    texts.put(
+        "AnonymousCalls",
+        "Methods whose calls needed a user or session id and had none -> such calls");
     texts.put("setOverride", "Force a flag on or off until removed (survives reloads)");
     texts.put("removeOverride", "Remove a flag's override");
     texts.put("clearOverrides", "Remove every override");

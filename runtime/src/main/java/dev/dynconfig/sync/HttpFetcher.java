@@ -2,6 +2,7 @@ package dev.dynconfig.sync;
 
 import dev.dynconfig.ConnectionStatus;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -89,6 +90,16 @@ final class HttpFetcher {
   }
 
   CompletableFuture<Response> get(URI uri, InetSocketAddress address, String ifNoneMatch) {
+    return request(HttpMethod.GET, uri, address, ifNoneMatch, null);
+  }
+
+  /** {@code POST} of a JSON body (a fleet report). */
+  CompletableFuture<Response> post(URI uri, InetSocketAddress address, byte[] json) {
+    return request(HttpMethod.POST, uri, address, null, json);
+  }
+
+  private CompletableFuture<Response> request(
+      HttpMethod method, URI uri, InetSocketAddress address, String ifNoneMatch, byte[] body) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
@@ -144,7 +155,14 @@ final class HttpFetcher {
             path += "?" + uri.getRawQuery();
           }
           FullHttpRequest req =
-              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+              body == null
+                  ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path)
+                  : new DefaultFullHttpRequest(
+                      HttpVersion.HTTP_1_1, method, path, Unpooled.wrappedBuffer(body));
+          if (body != null) {
+            req.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            req.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+          }
           req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
           req.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
           req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

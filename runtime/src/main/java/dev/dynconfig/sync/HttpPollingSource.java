@@ -55,6 +55,42 @@ public final class HttpPollingSource implements ConfigSource {
             true);
     gate.status(ConnectionStatus.CONNECTING, null);
     poller.start(Duration.ZERO);
+    startReports(fetcher, loop.next());
+  }
+
+  /** Fleet reports by {@code POST /v1/report} (PROTOCOL.md), beside the polling. */
+  private void startReports(HttpFetcher fetcher, io.netty.channel.EventLoop reportLoop) {
+    Endpoints endpoints =
+        new Endpoints(servers.stream().map(HttpPollingSource::reportUrlFor).toList());
+    ReportSender sender =
+        new ReportSender(
+            reportLoop,
+            gate::resumeVersion,
+            () -> String.valueOf(gate.status()),
+            String.valueOf(endpoints));
+    reportLoop.execute(
+        () ->
+            sender.start(
+                message ->
+                    fetcher
+                        .post(endpoints.url(), endpoints.address(), message)
+                        .handle(
+                            (res, failure) -> {
+                              if (res == null) {
+                                reportLoop.execute(endpoints::next); // try another server
+                              } else if (res.status() == 404 || res.status() == 405) {
+                                reportLoop.execute(sender::refuse); // an older server
+                              }
+                              return res != null && res.status() / 100 == 2;
+                            })));
+  }
+
+  /** {@code http://h/x/v1/flags} → {@code http://h/x/v1/report}. */
+  static java.net.URI reportUrlFor(java.net.URI flags) {
+    String path = flags.getPath() == null ? "" : flags.getPath();
+    path =
+        path.endsWith("/flags") ? path.substring(0, path.length() - 6) + "/report" : "/v1/report";
+    return flags.resolve(path);
   }
 
   @Override

@@ -71,6 +71,11 @@ final class VersionGate {
     }
   }
 
+  /** The last status reported (for fleet reports), or null before any. */
+  synchronized ConnectionStatus status() {
+    return lastStatus;
+  }
+
   /** Forwards status changes, dropping repeats so subscribers see each change once. */
   synchronized void status(ConnectionStatus status, String error) {
     if (status == lastStatus && java.util.Objects.equals(error, lastError)) {

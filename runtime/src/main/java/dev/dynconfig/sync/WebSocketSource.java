@@ -68,6 +68,7 @@ public final class WebSocketSource implements ConfigSource {
   private Channel channel;
   private ScheduledFuture<?> reconnect;
   private boolean hadDocumentOrConnection;
+  private ReportSender reports;
   private volatile boolean closed;
 
   public WebSocketSource(RemoteSettings settings) {
@@ -110,6 +111,9 @@ public final class WebSocketSource implements ConfigSource {
     group = fetcher.loop();
     ssl = fetcher.ssl();
     loop = group.next();
+    reports =
+        new ReportSender(
+            loop, gate::resumeVersion, () -> "CONNECTED", String.valueOf(settings.url()));
     fallback =
         new Poller(
             loop,
@@ -158,7 +162,7 @@ public final class WebSocketSource implements ConfigSource {
             .customHeaders(headers)
             .maxFramePayloadLength(settings.maxDocumentBytes())
             .handshakeTimeoutMillis(settings.requestTimeout().toMillis())
-            .handleCloseFrames(true)
+            .handleCloseFrames(false) // Connection reads the status (1003: no reports)
             .dropPongFrames(true)
             .build();
     String host = uri.getHost();
@@ -214,6 +218,9 @@ public final class WebSocketSource implements ConfigSource {
     fallback.stop();
     gate.status(ConnectionStatus.CONNECTED, null);
     log.debug("Connected to {}", endpoints);
+    if (!reports.refused()) {
+      reports.start(message -> sendReport(ch, message));
+    }
   }
 
   /**
@@ -226,6 +233,7 @@ public final class WebSocketSource implements ConfigSource {
       return;
     }
     channel = null;
+    reports.stop();
     if (closed) {
       return;
     }
@@ -260,7 +268,27 @@ public final class WebSocketSource implements ConfigSource {
     reconnect = loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Event loop: one {@code report} message on the connection {@code ch}. */
+  private java.util.concurrent.CompletableFuture<Boolean> sendReport(Channel ch, byte[] message) {
+    java.util.concurrent.CompletableFuture<Boolean> done =
+        new java.util.concurrent.CompletableFuture<>();
+    if (ch != channel || !ch.isActive()) {
+      done.complete(false);
+      return done;
+    }
+    Connection conn = ch.pipeline().get(Connection.class);
+    if (conn != null) {
+      conn.reportSent = true;
+    }
+    ch.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(message)))
+        .addListener(f -> done.complete(f.isSuccess()));
+    return done;
+  }
+
   private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+    /** Whether a report went out on this connection (a 1003 close then means "no reports"). */
+    private boolean reportSent;
+
     private String problem;
     private boolean handshook;
     private boolean sawSnapshot;
@@ -286,6 +314,15 @@ public final class WebSocketSource implements ConfigSource {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+      if (frame instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
+        // An older server closes with 1003 on any message from a client: it knows no reports.
+        if (close.statusCode() == 1003 && reportSent) {
+          reports.refuse();
+        }
+        ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame())
+            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        return;
+      }
       if (!(frame instanceof TextWebSocketFrame) || closing) {
         // Pings are answered by the protocol handler; nothing else is defined. After deciding to
         // close, frames still in the same read are not applied.

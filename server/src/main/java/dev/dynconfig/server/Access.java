@@ -30,6 +30,9 @@ final class Access {
     if (first.equals("history") && seg.length == 1) {
       return Role.READER; // only GET exists there: the router answers 405
     }
+    if (first.equals("fleet") && seg.length == 1) {
+      return Role.READER; // GET /v1/admin/fleet, read only; other methods: 405
+    }
     return first.equals("document") ? Role.ADMIN : Role.EDITOR;
   }
 

@@ -70,6 +70,7 @@ public final class DynconfigServer implements AutoCloseable {
   private final ConnectionCaps caps;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
   private ServedStore store;
+  private volatile FleetRegistry fleet;
   private SslContext ssl;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -117,8 +118,10 @@ public final class DynconfigServer implements AutoCloseable {
             e);
       }
     }
+    fleet = new FleetRegistry(cfg.clock, cfg.staleAfter);
     store = openStore();
     FatalGuard guard = new FatalGuard(fatal);
+    fleet.observe(store.current());
     boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("dynconfig-server-boss", true), NioIoHandler.newFactory());
@@ -286,6 +289,10 @@ public final class DynconfigServer implements AutoCloseable {
     return fatal;
   }
 
+  FleetRegistry fleet() {
+    return fleet;
+  }
+
   int maxFrameBytes() {
     return cfg.maxFrameBytes;
   }
@@ -300,6 +307,10 @@ public final class DynconfigServer implements AutoCloseable {
    * one task per event loop (not per connection) that writes it to each of that loop's channels.
    */
   private void broadcast(Snapshot s) {
+    FleetRegistry f = fleet;
+    if (f != null) {
+      f.observe(s);
+    }
     Map<EventLoop, List<StreamHandler>> byLoop = new IdentityHashMap<>();
     for (StreamHandler h : streams.values()) {
       byLoop.computeIfAbsent(h.channel().eventLoop(), l -> new ArrayList<>()).add(h);
@@ -380,8 +391,18 @@ public final class DynconfigServer implements AutoCloseable {
     private int historySize = 1000;
     private Clock clock = Clock.systemUTC();
     private Duration sessionTimeout = Duration.ofHours(8);
+    private Duration staleAfter = Duration.ofDays(14);
 
     private Builder() {}
+
+    /**
+     * How long a flag at 0 % or 100 % rollout, or a completed test, stays unchanged before the
+     * fleet view lists it as {@code fully-rolled-out}. Default 14 days.
+     */
+    public Builder staleAfter(Duration staleAfter) {
+      this.staleAfter = staleAfter;
+      return this;
+    }
 
     /** The flag file: the store. Created (empty native document) when missing. */
     public Builder file(Path file) {
@@ -447,7 +468,7 @@ public final class DynconfigServer implements AutoCloseable {
       return this;
     }
 
-    /** The clock for history timestamps and session expiry (tests). */
+    /** The clock for history timestamps, session expiry and the fleet view (tests). */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;

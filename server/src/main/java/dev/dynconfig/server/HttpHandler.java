@@ -74,6 +74,14 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       health(ctx, req);
     } else if (path.equals("/v1/stream")) {
       stream(ctx, req, qs);
+    } else if (path.equals("/v1/report")) {
+      report(ctx, req);
+    } else if (path.equals("/v1/admin/fleet")) {
+      if (!req.method().equals(HttpMethod.GET)) {
+        respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use GET /v1/admin/fleet"));
+        return;
+      }
+      respond(ctx, req, HttpResponseStatus.OK, server.fleet().view());
     } else if (path.startsWith("/v1/admin/")) {
       admin(ctx, req, path.substring("/v1/admin/".length()));
     } else {
@@ -195,7 +203,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1/stream",
             null,
             false,
-            server.maxFrameBytes());
+            // Report messages (PROTOCOL.md) may be larger than other frames.
+            Math.max(server.maxFrameBytes(), FleetRegistry.MAX_REPORT_BYTES + 1024));
     WebSocketServerHandshaker hs = factory.newHandshaker(req);
     if (hs == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -204,7 +213,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ChannelPipeline p = ctx.pipeline();
     long reported = clientVersion;
     StreamHandler handler =
-        new StreamHandler(hs, ctx.channel(), clientVersion, server.fatal(), server.wire());
+        new StreamHandler(
+            hs, ctx.channel(), clientVersion, server.fatal(), server.wire(), server.fleet());
     p.remove(AuthGate.class);
     p.replace(this, "stream", handler);
     hs.handshake(ctx.channel(), req)
@@ -425,6 +435,30 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               + what
               + "; use PUT /v1/admin/flags/{key} with a flagd flag, or PUT /v1/admin/document");
     }
+  }
+
+  /** {@code POST /v1/report}: a polling client's report (PROTOCOL.md); 204, 400 or 413. */
+  private void report(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.method().equals(HttpMethod.POST)) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use POST /v1/report"));
+      return;
+    }
+    byte[] bytes = new byte[req.content().readableBytes()];
+    req.content().getBytes(req.content().readerIndex(), bytes);
+    try {
+      server.fleet().accept(bytes, String.valueOf(ctx.channel().remoteAddress()));
+    } catch (FleetRegistry.RejectedReport e) {
+      log.warn("Refused a report from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+      respond(
+          ctx,
+          req,
+          e.tooLarge ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+          error(e.getMessage()));
+      return;
+    }
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+    send(ctx, req, res);
   }
 
   static ObjectNode error(String message) {

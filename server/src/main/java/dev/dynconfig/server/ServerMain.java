@@ -27,7 +27,7 @@ public final class ServerMain {
           + "             [--max-frame-bytes 65536] [--ping-interval-ms 15000]\n"
           + "             [--max-connections 10000] [--max-connections-per-address 1000]\n"
           + "             [--head-timeout-ms 10000]\n"
-          + "             [--history-size 1000] [--session-minutes 480]\n"
+          + "             [--history-size 1000] [--session-minutes 480] [--stale-after-days 14]\n"
           + "  tokens may instead be given as DYNCONFIG_READ_TOKEN / DYNCONFIG_ADMIN_TOKEN, the users\n"
           + "  file (path or JSON) as DYNCONFIG_USERS; print a users.json entry with 'hash-token'";
 
@@ -121,6 +121,7 @@ public final class ServerMain {
         case "--max-connections" -> b.maxConnections(intArg(name, value));
         case "--max-connections-per-address" -> b.maxConnectionsPerAddress(intArg(name, value));
         case "--head-timeout-ms" -> b.headTimeout(Duration.ofMillis(intArg(name, value)));
+        case "--stale-after-days" -> b.staleAfter(Duration.ofDays(intArg(name, value)));
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }

@@ -6,8 +6,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -43,17 +45,24 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private long lastSent;
   private Snapshot pending;
 
+  private final FleetRegistry fleet;
+
+  /** A report arriving in several frames, bounded by {@link FleetRegistry#MAX_REPORT_BYTES}. */
+  private java.io.ByteArrayOutputStream fragments;
+
   StreamHandler(
       WebSocketServerHandshaker handshaker,
       Channel channel,
       long clientVersion,
       FatalErrors fatal,
-      WireForms wire) {
+      WireForms wire,
+      FleetRegistry fleet) {
     this.fatal = fatal;
     this.wire = wire;
     this.handshaker = handshaker;
     this.channel = channel;
     this.lastSent = clientVersion;
+    this.fleet = fleet;
   }
 
   /** From any thread: deliver {@code s} if it is newer than what this client has. */
@@ -159,12 +168,16 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
       // Liveness only: the IdleStateHandler already saw the bytes.
     } else if (frame instanceof CloseWebSocketFrame) {
       handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+    } else if (fleet != null
+        && (frame instanceof TextWebSocketFrame || frame instanceof ContinuationWebSocketFrame)) {
+      reportFragment(ctx, frame);
     } else {
-      // The protocol is server-to-client only; anything else is a confused or hostile peer.
+      // Only report messages go client-to-server; anything else is a confused or hostile peer.
       handshaker.close(
           ctx.channel(),
           new CloseWebSocketFrame(
-              WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "clients send no messages on /v1/stream"));
+              WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+              "clients send only report messages on /v1/stream"));
     }
   }
 
@@ -176,6 +189,81 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
       pingsInWindow = 0;
     }
     return ++pingsInWindow > MAX_PINGS_PER_SECOND;
+  }
+
+  /**
+   * A client's {@code report} message (PROTOCOL.md). A text message of another type is refused as
+   * before (1003, so older clients' expectations hold); an oversized report closes with 1009, a
+   * malformed one with 1007; each refusal is logged with the peer.
+   */
+  private void reportFragment(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    boolean first = frame instanceof TextWebSocketFrame;
+    if (first == (fragments != null)) {
+      refuse(ctx, WebSocketCloseStatus.PROTOCOL_ERROR, "unexpected continuation frame");
+      return;
+    }
+    if (first) {
+      fragments = new java.io.ByteArrayOutputStream();
+    }
+    int size = fragments.size() + frame.content().readableBytes();
+    if (size > FleetRegistry.MAX_REPORT_BYTES) {
+      log.warn(
+          "Refused a report from {}: over the limit of {} bytes",
+          ctx.channel().remoteAddress(),
+          FleetRegistry.MAX_REPORT_BYTES);
+      refuse(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "report over 256 KiB");
+      return;
+    }
+    byte[] bytes = new byte[frame.content().readableBytes()];
+    frame.content().getBytes(frame.content().readerIndex(), bytes);
+    fragments.writeBytes(bytes);
+    if (first && !looksLikeReport(fragments.toByteArray())) {
+      refuse(
+          ctx,
+          WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+          "clients send only report messages on /v1/stream");
+      return;
+    }
+    if (frame.isFinalFragment()) {
+      byte[] message = fragments.toByteArray();
+      fragments = null;
+      report(ctx, message);
+    }
+  }
+
+  private void refuse(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
+    fragments = null;
+    handshaker.close(ctx.channel(), new CloseWebSocketFrame(status, reason));
+  }
+
+  private void report(ChannelHandlerContext ctx, byte[] bytes) {
+    if (bytes.length <= FleetRegistry.MAX_REPORT_BYTES && !looksLikeReport(bytes)) {
+      handshaker.close(
+          ctx.channel(),
+          new CloseWebSocketFrame(
+              WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+              "clients send only report messages on /v1/stream"));
+      return;
+    }
+    try {
+      fleet.accept(bytes, String.valueOf(ctx.channel().remoteAddress()));
+    } catch (FleetRegistry.RejectedReport e) {
+      log.warn("Refused a report from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+      handshaker.close(
+          ctx.channel(),
+          new CloseWebSocketFrame(
+              e.tooLarge
+                  ? WebSocketCloseStatus.MESSAGE_TOO_BIG
+                  : WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
+              e.getMessage().length() > 120 ? e.getMessage().substring(0, 120) : e.getMessage()));
+    }
+  }
+
+  /** Whether a text message declares {@code "type":"report"} (checked before a full parse). */
+  private static boolean looksLikeReport(byte[] bytes) {
+    String head =
+        new String(bytes, 0, Math.min(bytes.length, 64), java.nio.charset.StandardCharsets.UTF_8);
+    return head.replace(" ", "").startsWith("{\"type\":\"report\"");
   }
 
   @Override

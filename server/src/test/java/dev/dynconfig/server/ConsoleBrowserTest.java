@@ -295,6 +295,38 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void fleetPage_showsReportedInstances_keysAndFindings_asText() throws Exception {
+    String report =
+        """
+        {"type": "report", "instance": "i-1", "app": "<b>shop</b>", "host": "vm-1", "pid": 42,
+         "version": 5, "state": "CONNECTED",
+         "sites": [{"kind": "flag", "key": "pricing", "method": "com.acme.Shop#price()"},
+                   {"kind": "flag", "key": "pricnig", "method": "com.acme.Shop#typo()"}],
+         "unknownKeys": {"pricnig": ["com.acme.Shop#typo()"]},
+         "exposures": [{"kind": "flag", "key": "pricing", "variant": "true", "count": 7}]}
+        """;
+    assertThat(send(server, "POST", "/v1/report", READ, report).statusCode()).isEqualTo(204);
+    signIn(READER_TOKEN);
+    driver.findElement(By.cssSelector(".nav a[data-page='fleet']")).click();
+    WebElement instance =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#instances tr[data-instance='i-1']")));
+    assertThat(instance.getText()).contains("<b>shop</b>").contains("vm-1");
+    assertThat(driver.findElements(By.cssSelector("#fleet b"))).isEmpty();
+    assertThat(
+            driver
+                .findElement(By.cssSelector("#findings li[data-finding='unknown-key']"))
+                .getText())
+        .contains("pricnig")
+        .contains("closest existing key: pricing")
+        .contains("com.acme.Shop#typo()");
+    assertThat(driver.findElement(By.cssSelector("#keys tr[data-key='flag pricing']")).getText())
+        .contains("com.acme.Shop#price()")
+        .contains("true: 7");
+  }
+
+  @Test
   void aFlagNamedWithMarkup_isShownAsText_andNeverRuns() throws Exception {
     String xss = "<img src=x onerror=alert(1)>";
     assertThat(

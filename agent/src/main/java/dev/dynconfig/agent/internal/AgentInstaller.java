@@ -42,7 +42,7 @@ public final class AgentInstaller {
         throw new IllegalStateException(
             "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
       }
-      SiteRegistry sites = new SiteRegistry();
+      SiteRegistry sites = new SiteRegistry(options.exposures());
       SiteRegistry.startCleaner();
       // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
       GuardedMethods.forFlag("");
@@ -167,6 +167,8 @@ public final class AgentInstaller {
       faults.attach(engine); // before the dispatcher subscribes: its listeners run first
     }
     Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
+    dev.dynconfig.insight.FleetReports.install(
+        new FleetReportSource(sites, options.app(), version()), options.reportInterval());
     log.info(
         "agent {} started{}: {}", version(), late ? " (late attach)" : "", options.engineOptions());
   }

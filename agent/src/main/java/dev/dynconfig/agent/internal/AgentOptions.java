@@ -55,13 +55,19 @@ public final class AgentOptions {
           "mdc.attributes",
           "jmx",
           "jmxDelay",
-          "logLevel");
+          "logLevel",
+          "exposures",
+          "app",
+          "reportInterval");
 
   /**
    * Default of {@code jmxDelay}: long enough for a container started by {@code main} to install its
    * own MBeanServer or LogManager first, short enough for an operator attaching right after start.
    */
   static final java.time.Duration DEFAULT_JMX_DELAY = java.time.Duration.ofSeconds(2);
+
+  /** Default of {@code reportInterval}. */
+  static final java.time.Duration DEFAULT_REPORT_INTERVAL = java.time.Duration.ofSeconds(30);
 
   private final Map<String, String> raw = new LinkedHashMap<>();
   private final Map<String, String> origin = new LinkedHashMap<>();
@@ -73,6 +79,9 @@ public final class AgentOptions {
   private String mdcUserRole = "userRole";
   private List<String> mdcAttributes = List.of();
   private boolean jmx = true;
+  private boolean exposures = true;
+  private String app;
+  private Duration reportInterval = DEFAULT_REPORT_INTERVAL;
   private String logLevel = "info";
 
   private AgentOptions() {}
@@ -239,6 +248,13 @@ public final class AgentOptions {
         }
       }
       mdcAttributes = Collections.unmodifiableList(names);
+    }
+    Boolean exposuresValue = bool("exposures");
+    exposures = exposuresValue == null || exposuresValue;
+    app = text("app", null);
+    Duration interval = duration("reportInterval", false);
+    if (interval != null) {
+      reportInterval = interval;
     }
     String level = raw.get("logLevel");
     if (level != null) {
@@ -433,6 +449,21 @@ public final class AgentOptions {
   }
 
   /** Whether the JMX MBeans are registered (default true). */
+  /** Whether {@code @Variant} and rollout {@code @Toggle} calls are counted per branch. */
+  public boolean exposures() {
+    return exposures;
+  }
+
+  /** The {@code app} option (the application's name in fleet reports), or null. */
+  public String app() {
+    return app;
+  }
+
+  /** How often a client reports its sites and counters to the server (jittered). */
+  public Duration reportInterval() {
+    return reportInterval;
+  }
+
   public boolean jmx() {
     return jmx;
   }

@@ -183,6 +183,15 @@ final class ContextAssembler {
   /** A context and the scope map it was built from. */
   private record Built(Map<String, Object> scope, EvaluationContext context) {}
 
+  /** Where {@link #bucketingKey} looks, for log lines. */
+  String bucketingKeySources() {
+    return "looked up: DynamicContext userId, targetingKey and sessionId; MDC '"
+        + mdcUserId
+        + "' (mdc.userId) and '"
+        + mdcSessionId
+        + "' (mdc.sessionId)";
+  }
+
   /** What one thread saw last. */
   private static final class Slot {
     WeakReference<ContextReaders> readers = NO_READERS;

@@ -51,6 +51,16 @@ final class EngineDispatcher implements Dispatcher {
   private final AtomicLong suppressedFailures = new AtomicLong();
   private final Set<String> conversionProblems = ConcurrentHashMap.newKeySet();
 
+  /** Marks a running control call that is not timed (see {@link #controlCalls}). */
+  private static final long UNTIMED = Long.MIN_VALUE;
+
+  /**
+   * Per thread, by site id: the start of the entry body running as the control ({@link #UNTIMED}
+   * when not timed), 0 when none; the rewritten body's returns and its exception handler end it. A
+   * recursive call of the same site ends the outer one early (that call is then not timed).
+   */
+  private final ThreadLocal<long[]> controlCalls = ThreadLocal.withInitial(() -> new long[16]);
+
   /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
   private volatile Object generation = new Object();
 
@@ -87,8 +97,11 @@ final class EngineDispatcher implements Dispatcher {
     Site.ToggleShape shape = site.shape;
     if (shape == null || shape.generation() != g) {
       // Read after g: if another swap happens meanwhile, g is already stale and we recompute.
-      shape = new Site.ToggleShape(g, evaluator.contextNeeds(site.flag));
+      shape =
+          new Site.ToggleShape(
+              g, evaluator.contextNeeds(site.flag), evaluator.usesBucketing(site.flag));
       site.shape = shape;
+      site.insight.keyChecked(site, evaluator.hasFlag(site.flag), evaluator);
       if (shape.needs() == Evaluator.Needs.NOTHING && constants != null) {
         constants.learn(site, g); // later calls may not reach this dispatcher until a change
       }
@@ -98,9 +111,25 @@ final class EngineDispatcher implements Dispatcher {
       return evaluator.flag(site.flag, EvaluationContext.empty(), site.defaultBox);
     }
     if (needs == Evaluator.Needs.BUCKETING_KEY) {
-      return evaluator.flagForKey(site.flag, bucketingKey(site), site.defaultBox);
+      String key = bucketingKey(site);
+      if (key == null && shape.bucketed()) {
+        site.insight.anonymousCall(site, contexts.bucketingKeySources());
+      }
+      boolean on = evaluator.flagForKey(site.flag, key, site.defaultBox);
+      if (sites.exposures) {
+        site.exposures.count(on ? 1 : 0);
+      }
+      return on;
     }
-    return evaluator.flag(site.flag, context(site), site.defaultBox);
+    EvaluationContext context = context(site);
+    if (shape.bucketed() && context.bucketingKey() == null) {
+      site.insight.anonymousCall(site, contexts.bucketingKeySources());
+    }
+    boolean on = evaluator.flag(site.flag, context, site.defaultBox);
+    if (sites.exposures) {
+      site.exposures.count(on ? 1 : 0);
+    }
+    return on;
   }
 
   @Override
@@ -112,15 +141,7 @@ final class EngineDispatcher implements Dispatcher {
     if (shape == null || shape.generation() != g) {
       shape = new Site.Shape(g, !evaluator.hasTest(site.test));
       site.shape = shape;
-      if (shape.fast() && site.unknownLogged.compareAndSet(false, true)) {
-        String snapshot = evaluator.describeSnapshot();
-        log.warn(
-            "@Variant {}: test '{}' is not defined {}; the entry method's own body runs until"
-                + " a source defines the test (logged once per method)",
-            site.display,
-            site.test,
-            snapshot == null ? "because no configuration has been loaded yet" : "in " + snapshot);
-      }
+      site.insight.keyChecked(site, !shape.fast(), evaluator);
     }
     if (shape.fast()) {
       return -1;
@@ -128,13 +149,76 @@ final class EngineDispatcher implements Dispatcher {
     // An assignment depends on the bucketing key and the environment only: read just those.
     ContextReaders readers = ContextReaders.of(site);
     Map<String, Object> scope = readers.scope();
-    TestVariant variant =
-        evaluator.variant(
-            site.test, contexts.bucketingKey(readers, scope), ContextAssembler.environment(scope));
-    if (variant == null || variant.isControl()) {
+    String key = contexts.bucketingKey(readers, scope);
+    if (key == null) {
+      site.insight.anonymousCall(site, contexts.bucketingKeySources());
+    }
+    TestVariant variant = evaluator.variant(site.test, key, ContextAssembler.environment(scope));
+    if (variant == null) {
       return -1;
     }
+    if (variant.isControl()) {
+      if (variant.id() != site.controlId) { // identity: the engine hands out the same strings
+        site.controlId = variant.id();
+      }
+      return site.siblingIds.length; // the entry's own body, counted as the control
+    }
     return site.indexOf(variant.id());
+  }
+
+  @Override
+  public long variantStart(int id, int variant) {
+    return ((Site.VariantSite) sites.get(id)).exposures.start(variant);
+  }
+
+  @Override
+  public void variantEnd(long start, int id, int variant) {
+    ((Site.VariantSite) sites.get(id)).exposures.end(start, variant);
+  }
+
+  @Override
+  public void variantFailed(int id, int variant) {
+    ((Site.VariantSite) sites.get(id)).exposures.failed(variant);
+  }
+
+  @Override
+  public void controlStart(int id) {
+    Site.VariantSite site = (Site.VariantSite) sites.get(id);
+    long start = site.exposures.start(site.siblingIds.length);
+    long[] running = controlCalls.get();
+    if (id >= running.length) {
+      running = java.util.Arrays.copyOf(running, Math.max(id + 1, running.length * 2));
+      controlCalls.set(running);
+    }
+    running[id] = start == 0 ? UNTIMED : start;
+  }
+
+  @Override
+  public void bodyEnd(int id) {
+    long start = endControl(id);
+    if (start != 0) {
+      Site.VariantSite site = (Site.VariantSite) sites.get(id);
+      site.exposures.end(start == UNTIMED ? 0 : start, site.siblingIds.length);
+    }
+  }
+
+  @Override
+  public void bodyFailed(int id) {
+    if (endControl(id) != 0) {
+      Site.VariantSite site = (Site.VariantSite) sites.get(id);
+      site.exposures.failed(site.siblingIds.length);
+    }
+  }
+
+  /** This thread's running control call of site {@code id}: its start, UNTIMED, or 0 if none. */
+  private long endControl(int id) {
+    long[] running = controlCalls.get();
+    if (id >= running.length) {
+      return 0;
+    }
+    long start = running[id];
+    running[id] = 0;
+    return start;
   }
 
   @Override
@@ -143,6 +227,9 @@ final class EngineDispatcher implements Dispatcher {
     checkFault();
     Object raw = evaluator.config(site.namespace, site.key);
     if (raw == null) {
+      if (!site.insight.keyUnknown()) {
+        site.insight.keyChecked(site, false, evaluator);
+      }
       return Bridge.NO_VALUE;
     }
     SiteState state = site.state();
@@ -150,6 +237,7 @@ final class EngineDispatcher implements Dispatcher {
     if (converted != null && converted.raw() == raw) {
       return converted.value();
     }
+    site.insight.keyChecked(site, true, evaluator);
     // The value changed (a new snapshot): convert once and cache it for every later call.
     Object value = convert(site, state, raw);
     state.converted = new Site.Converted(raw, value);

@@ -51,6 +51,37 @@ interface Evaluator {
     return Needs.EVERYTHING;
   }
 
+  /** The kinds of keys a site refers to. */
+  enum KeyKind {
+    FLAG,
+    TEST,
+    /** {@code namespace.key} of a runtime-config value. */
+    CONFIG
+  }
+
+  /** Whether the current snapshot defines {@code flag} (or an override sets it). */
+  default boolean hasFlag(String flag) {
+    return true;
+  }
+
+  /** Whether any configuration has been loaded (before that, every key is missing). */
+  default boolean hasConfiguration() {
+    return true;
+  }
+
+  /** The keys of this kind in the current snapshot, for "closest existing key" suggestions. */
+  default java.util.Collection<String> knownKeys(KeyKind kind) {
+    return java.util.List.of();
+  }
+
+  /**
+   * Whether the flag's result depends on a bucketing key (a rollout), so that a call without one is
+   * anonymous; asked once per site and snapshot swap.
+   */
+  default boolean usesBucketing(String flag) {
+    return false;
+  }
+
   /** Whether the current snapshot defines {@code test}. */
   default boolean hasTest(String test) {
     return true;
@@ -128,6 +159,41 @@ interface Evaluator {
       public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
         ConstantResult constant = engine.introspection().constantResult(flag, defaultValue);
         return constant == null ? null : new EngineToggleConstant(constant);
+      }
+
+      @Override
+      public boolean hasFlag(String flag) {
+        return engine.introspection().flagDefinition(flag) != null
+            || engine.getOverrides().containsKey(flag);
+      }
+
+      @Override
+      public boolean hasConfiguration() {
+        return engine.introspection().version() >= 0;
+      }
+
+      @Override
+      public java.util.Collection<String> knownKeys(KeyKind kind) {
+        return switch (kind) {
+          case FLAG -> engine.introspection().flagKeys();
+          case TEST -> engine.introspection().testIds();
+          case CONFIG -> {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            dev.dynconfig.document.Document d = engine.introspection().document();
+            if (d != null) {
+              d.config()
+                  .forEach((ns, values) -> values.keySet().forEach(k -> keys.add(ns + "." + k)));
+            }
+            yield keys;
+          }
+        };
+      }
+
+      @Override
+      public boolean usesBucketing(String flag) {
+        return engine.introspection().flagDefinition(flag) instanceof FeatureFlag f
+            && f.rolloutPercentage() != null
+            && !engine.getOverrides().containsKey(flag);
       }
 
       @Override

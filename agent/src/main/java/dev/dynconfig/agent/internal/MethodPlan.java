@@ -5,7 +5,8 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * How one accepted annotated method is rewritten: its site id, and the calls the prologue makes.
- * Built by {@link SitePlanner} at transform time, consumed by {@link SitePrologue}.
+ * Built by {@link SitePlanner} at transform time, consumed by {@link SitePrologue}. {@code
+ * countExposures}: a {@code @Variant} prologue also counts, times and catches per branch.
  */
 record MethodPlan(
     Kind kind,
@@ -14,7 +15,8 @@ record MethodPlan(
     Type[] argumentTypes,
     Type returnType,
     Call otherwise,
-    List<Call> siblings) {
+    List<Call> siblings,
+    boolean countExposures) {
 
   enum Kind {
     TOGGLE,

@@ -25,6 +25,9 @@ abstract class Site {
   /** The run-time state, owned by the method's class; attached on the first call. */
   private volatile WeakReference<SiteState> state = SiteState.NONE;
 
+  /** Unknown-key and anonymous-call reporting (cold paths only). */
+  final SiteInsight insight = new SiteInsight();
+
   Site(int id, String ownerName, String methodName, String descriptor, ClassLoader loader) {
     this.id = id;
     this.ownerName = ownerName;
@@ -111,7 +114,7 @@ abstract class Site {
   record Shape(Object generation, boolean fast) {}
 
   /** As {@link Shape} for a {@code @Toggle}: what of the context its flag needs in one snapshot. */
-  record ToggleShape(Object generation, Evaluator.Needs needs) {}
+  record ToggleShape(Object generation, Evaluator.Needs needs, boolean bucketed) {}
 
   /** A {@code @Toggle} method. */
   static final class ToggleSite extends Site {
@@ -138,6 +141,9 @@ abstract class Site {
       this.defaultValue = defaultValue;
       this.defaultBox = defaultValue;
     }
+
+    /** Calls per result of a rollout or targeting flag: slot 0 false, slot 1 true. */
+    final ExposureCounters exposures = new ExposureCounters(2, false);
   }
 
   /** A {@code @Variant} entry method and the sibling ids, in the order of the dispatch table. */
@@ -147,10 +153,6 @@ abstract class Site {
 
     /** Whether the test is unknown, as of the latest snapshot seen by a call. */
     volatile Shape shape;
-
-    /** Set once the "unknown test" line has been logged for this site. */
-    final java.util.concurrent.atomic.AtomicBoolean unknownLogged =
-        new java.util.concurrent.atomic.AtomicBoolean();
 
     VariantSite(
         int id,
@@ -163,7 +165,14 @@ abstract class Site {
       super(id, owner, method, descriptor, loader);
       this.test = test;
       this.siblingIds = siblingIds.toArray(new String[0]);
+      this.exposures = new ExposureCounters(this.siblingIds.length + 1, true);
     }
+
+    /** Per sibling index, then the control (the entry's own body) at {@code siblingIds.length}. */
+    final ExposureCounters exposures;
+
+    /** The id of the test's control variant, as last assigned (for exposure reports). */
+    volatile String controlId = "control";
 
     /** The dispatch index of {@code variantId}, or -1 to run the entry method's own body. */
     int indexOf(String variantId) {

@@ -421,7 +421,7 @@ final class SitePlanner {
   }
 
   /** The plan for rewriting {@code m} as {@code site}: its shape, read from its descriptor. */
-  private static MethodPlan plan(
+  private MethodPlan plan(
       Kind kind, Site site, MethodDescription m, Call otherwise, List<Call> siblings) {
     String descriptor = m.getDescriptor();
     return new MethodPlan(
@@ -431,6 +431,7 @@ final class SitePlanner {
         Type.getArgumentTypes(descriptor),
         Type.getReturnType(descriptor),
         otherwise,
-        siblings);
+        siblings,
+        registry.exposures);
   }
 }

@@ -15,35 +15,52 @@ import net.bytebuddy.jar.asm.Type;
  * &#64;Toggle:      ToggleConstant c = Bridge.toggleConstant(S);      // kept on the operand stack
  *               if (!(c != null ? c.use() : Bridge.toggle(S))) return otherwise(args);
  *               // void without otherwise: return;
- * &#64;Variant:     switch (Bridge.variant(S)) { case i: return sibling_i(args); }
+ * &#64;Variant:     switch (Bridge.variant(S)) {
+ *                 case i: t = Bridge.variantStart(S, i);                 // t on the operand stack
+ *                         try { r = sibling_i(args); } catch (Throwable e) {
+ *                           Bridge.variantFailed(S, i); throw e; }
+ *                         Bridge.variantEnd(t, S, i); return r;
+ *                 case n: Bridge.controlStart(S);                        // the assigned control
+ *               }
+ *               // the original body, with Bridge.bodyEnd(S) before each return and a last
+ *               // handler: catch (Throwable e) { Bridge.bodyFailed(S); throw e; }
  * &#64;ConfigValue: Object v = Bridge.config(S); if (v != Bridge.NO_VALUE) return (R) v;  // unboxed
  * ... original body ...
  * </pre>
  *
- * <p>Stack map frames are written by hand (all {@code F_SAME}/{@code F_SAME1}: nothing but the
- * operand stack ever differs from the method's entry frame), so no frame computation and hence no
- * class loading is needed. After the prologue we emit a {@code NOP}: the original code may start
- * with its own frame (a loop header at offset 0), and two frames at the same offset are invalid.
+ * <p>Stack map frames are written by hand (all {@code F_SAME}/{@code F_SAME1}, and one {@code
+ * F_FULL} of the entry locals for the body's handler: nothing but the operand stack ever differs
+ * from the method's entry frame), so no frame computation and hence no class loading is needed.
+ * After the prologue we emit a {@code NOP}: the original code may start with its own frame (a loop
+ * header at offset 0), and two frames at the same offset are invalid.
  */
 final class SitePrologue extends MethodVisitor {
   static final String BRIDGE = "dev/dynconfig/bootstrap/Bridge";
   static final String TOGGLE_CONSTANT = "dev/dynconfig/bootstrap/ToggleConstant";
 
+  static final String THROWABLE = "java/lang/Throwable";
+
   private final MethodPlan plan;
   private final boolean writeFrames;
   private final int extraStack;
+  private final String owner;
 
-  SitePrologue(MethodVisitor delegate, MethodPlan plan, boolean writeFrames) {
+  /** Where the original code of a {@code @Variant} entry method starts; null for other kinds. */
+  private Label bodyStart;
+
+  SitePrologue(MethodVisitor delegate, MethodPlan plan, boolean writeFrames, String owner) {
     super(Opcodes.ASM9, delegate);
     this.plan = plan;
     this.writeFrames = writeFrames;
+    this.owner = owner;
     int args = plan.isStatic() ? 0 : 1;
     for (Type t : plan.argumentTypes()) {
       args += t.getSize();
     }
-    // Receiver + arguments for a delegating call, 2 for a long/double result, 3 for the config
-    // sequence (value, dup, NO_VALUE).
-    this.extraStack = Math.max(3, args);
+    // Receiver + arguments for a delegating call (+ 2 under them: a variant's start time), 3 for
+    // the config sequence (value, dup, NO_VALUE), 6 after a variant's call (start time, a
+    // long/double result, site and index for Bridge.variantEnd).
+    this.extraStack = Math.max(6, args + 2);
   }
 
   @Override
@@ -56,9 +73,48 @@ final class SitePrologue extends MethodVisitor {
     }
   }
 
+  /**
+   * For a {@code @Variant} entry method, a last exception handler around its original code counts
+   * what the body throws and rethrows it. Added here, after the original code's handlers, so that
+   * they keep precedence; its frame is the method's entry frame plus the throwable.
+   */
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    super.visitMaxs(Math.max(maxStack, extraStack), maxLocals);
+    if (bodyStart != null) {
+      Label end = new Label();
+      Label handler = new Label();
+      super.visitLabel(end);
+      super.visitTryCatchBlock(bodyStart, end, handler, THROWABLE);
+      super.visitLabel(handler);
+      if (writeFrames) {
+        Object[] locals = entryLocals();
+        super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {THROWABLE});
+      }
+      pushInt(plan.siteId());
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "bodyFailed", "(I)V", false);
+      super.visitInsn(Opcodes.ATHROW);
+    }
+    // + 2: a return value under the site id pushed for Bridge.bodyEnd.
+    super.visitMaxs(Math.max(maxStack + (bodyStart != null ? 2 : 0), extraStack), maxLocals);
+  }
+
+  /** The local variable types of the method's entry frame: receiver and arguments. */
+  private Object[] entryLocals() {
+    java.util.List<Object> locals = new java.util.ArrayList<>();
+    if (!plan.isStatic()) {
+      locals.add(owner);
+    }
+    for (Type t : plan.argumentTypes()) {
+      locals.add(
+          switch (t.getSort()) {
+            case Type.BOOLEAN, Type.BYTE, Type.CHAR, Type.SHORT, Type.INT -> Opcodes.INTEGER;
+            case Type.LONG -> Opcodes.LONG;
+            case Type.FLOAT -> Opcodes.FLOAT;
+            case Type.DOUBLE -> Opcodes.DOUBLE;
+            default -> t.getInternalName();
+          });
+    }
+    return locals.toArray();
   }
 
   private void emitToggle() {
@@ -95,6 +151,44 @@ final class SitePrologue extends MethodVisitor {
   }
 
   private void emitVariant() {
+    if (!plan.countExposures()) {
+      emitUncountedVariant();
+      return;
+    }
+    int n = plan.siblings().size();
+    Label body = new Label();
+    Label[] cases = new Label[n + 1]; // the siblings, then the control (the entry's own body)
+    Label[] tryStarts = new Label[n];
+    Label[] tryEnds = new Label[n];
+    Label[] handlers = new Label[n];
+    for (int i = 0; i <= n; i++) {
+      cases[i] = new Label();
+    }
+    for (int i = 0; i < n; i++) {
+      tryStarts[i] = new Label();
+      tryEnds[i] = new Label();
+      handlers[i] = new Label();
+      // Declared before the original code's handlers; their ranges cover the prologue only.
+      super.visitTryCatchBlock(tryStarts[i], tryEnds[i], handlers[i], THROWABLE);
+    }
+    pushInt(plan.siteId());
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "variant", "(I)I", false);
+    super.visitTableSwitchInsn(0, n, body, cases);
+    for (int i = 0; i < n; i++) {
+      super.visitLabel(cases[i]);
+      frameSame();
+      delegateMeasured(plan.siblings().get(i), i, tryStarts[i], tryEnds[i], handlers[i]);
+    }
+    super.visitLabel(cases[n]);
+    frameSame();
+    pushInt(plan.siteId());
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "controlStart", "(I)V", false);
+    startBody(body);
+    bodyStart = body;
+  }
+
+  /** The {@code @Variant} prologue without exposure counting (agent option exposures=false). */
+  private void emitUncountedVariant() {
     int n = plan.siblings().size();
     Label body = new Label();
     Label[] cases = new Label[n];
@@ -110,6 +204,57 @@ final class SitePrologue extends MethodVisitor {
       delegateAndReturn(plan.siblings().get(i));
     }
     startBody(body);
+  }
+
+  /**
+   * As {@link #delegateAndReturn}, counting the call as an exposure of sibling {@code index}: its
+   * start time ({@code Bridge.variantStart}, a long) stays on the operand stack under the arguments
+   * and the result, so no local is needed; a throwable is counted and rethrown.
+   */
+  private void delegateMeasured(
+      MethodPlan.Call call, int index, Label tryStart, Label tryEnd, Label handler) {
+    pushInt(plan.siteId());
+    pushInt(index);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "variantStart", "(II)J", false);
+    super.visitLabel(tryStart);
+    loadArguments();
+    super.visitMethodInsn(
+        call.opcode(), call.owner(), call.name(), call.descriptor(), call.ownerIsInterface());
+    super.visitLabel(tryEnd);
+    Type produced = call.returnType();
+    // Stack: start (long), result. Bring the start to the top for Bridge.variantEnd.
+    if (produced.getSize() == 1) {
+      super.visitInsn(Opcodes.DUP_X2);
+      super.visitInsn(Opcodes.POP);
+    } else if (produced.getSize() == 2) {
+      super.visitInsn(Opcodes.DUP2_X2);
+      super.visitInsn(Opcodes.POP2);
+    }
+    pushInt(plan.siteId());
+    pushInt(index);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "variantEnd", "(JII)V", false);
+    adaptAndReturn(produced);
+    super.visitLabel(handler);
+    if (writeFrames) {
+      super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {THROWABLE});
+    }
+    pushInt(plan.siteId());
+    pushInt(index);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "variantFailed", "(II)V", false);
+    super.visitInsn(Opcodes.ATHROW);
+  }
+
+  /**
+   * In the original code of a {@code @Variant} entry method: before each return, tell the bridge
+   * that the body ended (it times the call if it ran as the control).
+   */
+  @Override
+  public void visitInsn(int opcode) {
+    if (bodyStart != null && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+      pushInt(plan.siteId());
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "bodyEnd", "(I)V", false);
+    }
+    super.visitInsn(opcode);
   }
 
   private void emitConfig() {
@@ -140,6 +285,13 @@ final class SitePrologue extends MethodVisitor {
 
   /** Loads receiver and arguments, calls {@code call}, adapts and returns its result. */
   private void delegateAndReturn(MethodPlan.Call call) {
+    loadArguments();
+    super.visitMethodInsn(
+        call.opcode(), call.owner(), call.name(), call.descriptor(), call.ownerIsInterface());
+    adaptAndReturn(call.returnType());
+  }
+
+  private void loadArguments() {
     int slot = 0;
     if (!plan.isStatic()) {
       super.visitVarInsn(Opcodes.ALOAD, 0);
@@ -149,9 +301,9 @@ final class SitePrologue extends MethodVisitor {
       super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
       slot += t.getSize();
     }
-    super.visitMethodInsn(
-        call.opcode(), call.owner(), call.name(), call.descriptor(), call.ownerIsInterface());
-    Type produced = call.returnType();
+  }
+
+  private void adaptAndReturn(Type produced) {
     Type wanted = plan.returnType();
     if (wanted.getSort() == Type.VOID && produced.getSort() != Type.VOID) {
       super.visitInsn(produced.getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);

@@ -26,6 +26,19 @@ final class SiteRegistry {
   private volatile Site[] sites = new Site[64];
   private int size;
 
+  /**
+   * Whether rewritten {@code @Variant} methods count exposures (agent option {@code exposures}).
+   */
+  final boolean exposures;
+
+  SiteRegistry() {
+    this(true);
+  }
+
+  SiteRegistry(boolean exposures) {
+    this.exposures = exposures;
+  }
+
   /** Registers a site built by {@code factory} with the next id. */
   synchronized <S extends Site> S register(java.util.function.IntFunction<S> factory) {
     S site = factory.apply(size);

@@ -69,7 +69,7 @@ final class SiteTransformer implements AgentBuilder.Transformer {
       // Class files before Java 6 have no stack map frames; writing one would be an error.
       boolean frames =
           implementationContext.getClassFileVersion().isAtLeast(ClassFileVersion.JAVA_V6);
-      return new SitePrologue(methodVisitor, plan, frames);
+      return new SitePrologue(methodVisitor, plan, frames, instrumentedType.getInternalName());
     }
   }
 }

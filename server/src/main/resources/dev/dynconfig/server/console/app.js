@@ -7,12 +7,14 @@ import { flagsPage } from './flags.js';
 import { testsPage } from './tests.js';
 import { configPage } from './config.js';
 import { historyPage } from './history.js';
+import { fleetPage } from './fleet.js';
 
 const PAGES = {
   flags: { title: 'Flags', page: flagsPage },
   tests: { title: 'A/B tests', page: testsPage },
   config: { title: 'Config', page: configPage },
   history: { title: 'History', page: historyPage },
+  fleet: { title: 'Fleet', page: fleetPage },
 };
 
 export const state = {
