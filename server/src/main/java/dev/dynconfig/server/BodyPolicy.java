@@ -64,12 +64,16 @@ final class BodyPolicy extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  /** Admin writes ({@code PUT}/{@code POST /v1/admin/**}) and the console's sign-in. */
+  /**
+   * Admin writes ({@code PUT}/{@code POST /v1/admin/**}), the console's sign-in and a polling
+   * client's fleet report ({@code POST /v1/report}, bounded again by its own handler).
+   */
   static boolean takesBody(HttpMethod method, String uri) {
     String path = path(uri);
     boolean write = method.equals(HttpMethod.PUT) || method.equals(HttpMethod.POST);
     return write && path.startsWith("/v1/admin/")
-        || method.equals(HttpMethod.POST) && path.equals("/v1/session");
+        || method.equals(HttpMethod.POST)
+            && (path.equals("/v1/session") || path.equals("/v1/report"));
   }
 
   private static String path(String uri) {

@@ -81,11 +81,14 @@ class FailoverTest {
     DynconfigServer other = on == a ? b : a;
     stop(on); // its client moves on, past the dead one if need be, to the other
     await("connected to the other server", () -> other.streamConnections() == 1);
-    await("holds version 7", () -> sink.currentVersion() == 7);
+    // From a (5) to b (7) the client simply moves up; a server behind the version the client
+    // announces (b to a) republishes its content above it. Either way: never backwards, and the
+    // client ends on what the other server serves.
+    await(
+        "holds the other server's version, 7 or above",
+        () -> sink.currentVersion() >= 7 && sink.currentVersion() == other.version());
     await("status connected", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
-    // Never backwards: 5 (from a) only ever before 7 (from b), whichever came first.
-    assertThat(sink.appliedCopy()).isSubsetOf(5L, 7L).isSorted().endsWith(7L);
-    assertThat(sink.currentVersion()).isEqualTo(7);
+    assertThat(sink.appliedCopy()).isSorted().doesNotHaveDuplicates().contains(other.version());
   }
 
   @Test

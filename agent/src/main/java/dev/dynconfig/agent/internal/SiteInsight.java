@@ -25,6 +25,7 @@ final class SiteInsight {
 
   private final AtomicInteger keyState = new AtomicInteger(NOT_CHECKED);
   private final AtomicBoolean anonymousLogged = new AtomicBoolean();
+  private final AtomicBoolean nothingLoadedLogged = new AtomicBoolean();
   private volatile AtomicLong anonymous;
 
   /** Whether the key was last found missing (a cheap check before {@link #keyChecked}). */
@@ -45,7 +46,19 @@ final class SiteInsight {
       return;
     }
     if (!evaluator.hasConfiguration()) {
-      return; // nothing loaded yet: every key is missing, which says nothing about this one
+      // Nothing loaded yet: every key is missing, which says nothing about this one, so it is not
+      // reported as unknown; the user still learns once why the method keeps its default.
+      if (nothingLoadedLogged.compareAndSet(false, true)) {
+        log.warn(
+            "{} {}: {} '{}' is not defined because no configuration has been loaded yet; {}"
+                + " (logged once per method)",
+            annotation(site),
+            site.display,
+            kindName(site),
+            key(site),
+            consequence(site));
+      }
+      return;
     }
     int previous = keyState.getAndSet(UNKNOWN);
     if (previous == UNKNOWN) {
