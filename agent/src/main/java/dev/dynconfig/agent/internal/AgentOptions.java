@@ -1,5 +1,6 @@
 package dev.dynconfig.agent.internal;
 
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.Fallback;
 import dev.dynconfig.RetryOptions;
@@ -49,6 +50,7 @@ public final class AgentOptions {
           "retry.maxDelay",
           "fallback",
           "initTimeout",
+          "bucketing",
           "mdc.userId",
           "mdc.sessionId",
           "mdc.userRole",
@@ -220,6 +222,10 @@ public final class AgentOptions {
     }
     if ((d = duration("initTimeout", true)) != null) {
       b.initTimeout(d);
+    }
+    BucketingVersion bucketing = enumValue("bucketing", BucketingVersion.class);
+    if (bucketing != null) {
+      b.bucketing(bucketing);
     }
     Boolean jmxValue = bool("jmx");
     jmx = jmxValue == null || jmxValue;

@@ -2,6 +2,7 @@ package dev.dynconfig.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dynconfig.BucketingVersion;
 import dev.dynconfig.Fallback;
 import dev.dynconfig.SourceKind;
 import java.net.URI;
@@ -16,6 +17,17 @@ class AgentOptionsTest {
   private static AgentOptions resolve(
       String args, Map<String, String> properties, Map<String, String> env) {
     return AgentOptions.resolve(args, properties::get, env);
+  }
+
+  @Test
+  void bucketingOption_choosesTheVersion_forDocumentsThatDoNotChooseOne() {
+    assertThat(resolve("bucketing=v1", Map.of(), Map.of()).engineOptions().bucketing())
+        .isEqualTo(BucketingVersion.V1);
+    assertThat(resolve("", Map.of(), Map.of()).engineOptions().bucketing())
+        .isEqualTo(BucketingVersion.V2);
+    AgentOptions bad = resolve("bucketing=v9", Map.of(), Map.of());
+    assertThat(bad.problems()).anySatisfy(p -> assertThat(p).contains("bucketing").contains("v9"));
+    assertThat(bad.engineOptions().bucketing()).isEqualTo(BucketingVersion.V2);
   }
 
   @Test
