@@ -69,8 +69,11 @@ public final class EvaluationContext {
   }
 
   /**
-   * A context from explicit parts, with an explicit bucketing key ({@code targetingKey}, may be
-   * null). {@code customAttributes} is used as given (not copied); pass null for none.
+   * A context from explicit parts, with an explicit bucketing key ({@code targetingKey}:
+   * OpenFeature's targeting key; null to bucket by userId, else sessionId). {@code
+   * customAttributes} is used as given, not copied (pass null for none): adapters such as the
+   * OpenFeature provider may pass a view that reads their own context lazily, as long as it does
+   * not change during an evaluation.
    */
   public static EvaluationContext of(
       String userId,
@@ -98,36 +101,7 @@ public final class EvaluationContext {
       String environment,
       String userRole,
       Map<String, Object> customAttributes) {
-    return new EvaluationContext(
-        userId,
-        sessionId,
-        environment,
-        userRole,
-        customAttributes == null ? Map.of() : customAttributes,
-        null);
-  }
-
-  /**
-   * As {@link #of(String, String, String, String, Map)} with an explicit bucketing key
-   * (OpenFeature's {@code targetingKey}; null to bucket by userId, else sessionId). {@code
-   * customAttributes} is used as given, not copied: adapters (such as the OpenFeature provider) may
-   * pass a view that reads their own context lazily, as long as it does not change during an
-   * evaluation.
-   */
-  public static EvaluationContext of(
-      String targetingKey,
-      String userId,
-      String sessionId,
-      String environment,
-      String userRole,
-      Map<String, Object> customAttributes) {
-    return new EvaluationContext(
-        userId,
-        sessionId,
-        environment,
-        userRole,
-        customAttributes == null ? Map.of() : customAttributes,
-        targetingKey);
+    return of(userId, sessionId, environment, userRole, customAttributes, null);
   }
 
   public static Builder builder() {

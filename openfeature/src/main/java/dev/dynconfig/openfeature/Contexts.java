@@ -42,12 +42,12 @@ final class Contexts {
     Value key = attributes.value(EvaluationContext.TARGETING_KEY);
     String targetingKey = key == null ? context.getTargetingKey() : key.asString();
     return dev.dynconfig.EvaluationContext.of(
-        targetingKey == null || targetingKey.isEmpty() ? null : targetingKey,
         attributes.string(USER_ID),
         attributes.string(SESSION_ID),
         attributes.string(ENVIRONMENT),
         attributes.string(USER_ROLE),
-        attributes);
+        attributes,
+        targetingKey == null || targetingKey.isEmpty() ? null : targetingKey);
   }
 
   /**
