@@ -121,7 +121,9 @@ final class Introspection implements EngineIntrospection {
           CompiledFlag.notFound(flagKey, callerDefault, s.flagdDocument), null, false, false);
     }
     // A rollout makes a call without a bucketing key anonymous, whatever else the flag checks.
-    boolean bucketed = flag.definition instanceof FeatureFlag f && f.rolloutPercentage() != null;
+    boolean bucketed =
+        flag.shape == CompiledFlag.ROLLOUT
+            || flag.definition instanceof FeatureFlag f && f.rolloutPercentage() != null;
     if (flag.contextFree()) {
       try {
         FlagEvaluation result =

@@ -207,8 +207,8 @@ public final class SnapshotBuilder implements SourceSink {
     }
   }
 
-  /** Applies an already validated document (CLI, tests, sources that parse themselves). */
-  public OfferResult apply(Document doc, long transportVersion) {
+  /** Applies an already validated document. */
+  OfferResult apply(Document doc, long transportVersion) {
     lock.lock();
     try {
       long current = engine.snapshot().version;
