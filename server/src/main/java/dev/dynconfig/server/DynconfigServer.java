@@ -1,7 +1,7 @@
 package dev.dynconfig.server;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.sync.TlsSuites;
+import dev.dynconfig.internal.json.DocumentException;
+import dev.dynconfig.internal.source.remote.TlsSuites;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
