@@ -1,8 +1,8 @@
 package dev.dynconfig;
 
-import dev.dynconfig.source.ConfigSource;
-import dev.dynconfig.source.FileSource;
-import dev.dynconfig.sync.RemoteSources;
+import dev.dynconfig.internal.source.ConfigSource;
+import dev.dynconfig.internal.source.FileSource;
+import dev.dynconfig.internal.source.remote.RemoteSources;
 
 /**
  * Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. The

@@ -6,8 +6,8 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Subscription;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.document.Document;
-import dev.dynconfig.document.FlagdFlag.VariantType;
+import dev.dynconfig.internal.document.Document;
+import dev.dynconfig.internal.document.FlagdFlag.VariantType;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,7 +1,7 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.DynamicConfigOptions;
-import dev.dynconfig.source.ConfigSource;
+import dev.dynconfig.internal.source.ConfigSource;
 import java.util.function.Supplier;
 
 /**

@@ -165,7 +165,7 @@ interface Evaluator {
           case TEST -> engine.introspection().testIds();
           case CONFIG -> {
             java.util.List<String> keys = new java.util.ArrayList<>();
-            dev.dynconfig.document.Document d = engine.introspection().document();
+            dev.dynconfig.internal.document.Document d = engine.introspection().document();
             if (d != null) {
               d.config()
                   .forEach((ns, values) -> values.keySet().forEach(k -> keys.add(ns + "." + k)));
