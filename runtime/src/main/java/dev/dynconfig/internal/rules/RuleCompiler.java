@@ -1,6 +1,6 @@
 package dev.dynconfig.internal.rules;
 
-import dev.dynconfig.internal.rules.Nodes.Literal;
+import dev.dynconfig.internal.rules.ValueNodes.Literal;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -105,7 +105,7 @@ public final class RuleCompiler {
           }
           return new Literal(Collections.unmodifiableList(values));
         }
-        return new Nodes.ArrayNode(items);
+        return new ValueNodes.ArrayNode(items);
       }
       if (json instanceof Map) {
         Map<?, ?> map = (Map<?, ?>) json;
@@ -307,7 +307,7 @@ public final class RuleCompiler {
           compile(dist.get(k), dPath + "[" + k + "]", depth + 1);
         }
       }
-      return new Nodes.Fractional(bucketBy, variants, weights, malformed);
+      return new Fractional(bucketBy, variants, weights, malformed);
     }
 
     private static Node at(Node[] args, int i) {
@@ -321,81 +321,81 @@ public final class RuleCompiler {
             Node key = at(args, 0);
             Node fallback = args.length > 1 ? args[1] : null;
             if (key.isConstant()) {
-              return new Nodes.Var(Nodes.splitPath(((Literal) key).value), null, fallback);
+              return new DataNodes.Var(DataNodes.splitPath(((Literal) key).value), null, fallback);
             }
-            return new Nodes.Var(null, key, fallback);
+            return new DataNodes.Var(null, key, fallback);
           }
         case MISSING:
-          return new Nodes.Missing(args);
+          return new DataNodes.Missing(args);
         case MISSING_SOME:
-          return new Nodes.MissingSome(at(args, 0), at(args, 1));
+          return new DataNodes.MissingSome(at(args, 0), at(args, 1));
         case IF:
-          return new Nodes.If(args);
+          return new LogicNodes.If(args);
         case AND:
-          return new Nodes.And(args, false);
+          return new LogicNodes.And(args, false);
         case OR:
-          return new Nodes.And(args, true);
+          return new LogicNodes.And(args, true);
         case NOT:
-          return new Nodes.Not(at(args, 0), false);
+          return new LogicNodes.Not(at(args, 0), false);
         case NOT_NOT:
-          return new Nodes.Not(at(args, 0), true);
+          return new LogicNodes.Not(at(args, 0), true);
         case EQ:
-          return new Nodes.Equality(at(args, 0), at(args, 1), false, false);
+          return new LogicNodes.Equality(at(args, 0), at(args, 1), false, false);
         case STRICT_EQ:
-          return new Nodes.Equality(at(args, 0), at(args, 1), true, false);
+          return new LogicNodes.Equality(at(args, 0), at(args, 1), true, false);
         case NE:
-          return new Nodes.Equality(at(args, 0), at(args, 1), false, true);
+          return new LogicNodes.Equality(at(args, 0), at(args, 1), false, true);
         case STRICT_NE:
-          return new Nodes.Equality(at(args, 0), at(args, 1), true, true);
+          return new LogicNodes.Equality(at(args, 0), at(args, 1), true, true);
         case LT:
         case LE:
-          return new Nodes.Compare(
+          return new LogicNodes.Compare(
               at(args, 0), at(args, 1), args.length > 2 ? args[2] : null, kind == Kind.LE, false);
         case GT:
         case GE:
-          return new Nodes.Compare(at(args, 0), at(args, 1), null, kind == Kind.GE, true);
+          return new LogicNodes.Compare(at(args, 0), at(args, 1), null, kind == Kind.GE, true);
         case MAX:
-          return new Nodes.MinMax(args, true);
+          return new NumberNodes.MinMax(args, true);
         case MIN:
-          return new Nodes.MinMax(args, false);
+          return new NumberNodes.MinMax(args, false);
         case PLUS:
-          return new Nodes.Plus(args);
+          return new NumberNodes.Plus(args);
         case TIMES:
-          return new Nodes.Times(args);
+          return new NumberNodes.Times(args);
         case MINUS:
-          return new Nodes.Arith(args, '-');
+          return new NumberNodes.Arith(args, '-');
         case DIVIDE:
-          return new Nodes.Arith(args, '/');
+          return new NumberNodes.Arith(args, '/');
         case MODULO:
-          return new Nodes.Arith(args, '%');
+          return new NumberNodes.Arith(args, '%');
         case MAP:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.MAP);
+          return new ArrayNodes.Loop(at(args, 0), logic(args), ArrayNodes.Loop.Kind.MAP);
         case FILTER:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.FILTER);
+          return new ArrayNodes.Loop(at(args, 0), logic(args), ArrayNodes.Loop.Kind.FILTER);
         case ALL:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.ALL);
+          return new ArrayNodes.Loop(at(args, 0), logic(args), ArrayNodes.Loop.Kind.ALL);
         case NONE:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.NONE);
+          return new ArrayNodes.Loop(at(args, 0), logic(args), ArrayNodes.Loop.Kind.NONE);
         case SOME:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.SOME);
+          return new ArrayNodes.Loop(at(args, 0), logic(args), ArrayNodes.Loop.Kind.SOME);
         case REDUCE:
-          return new Nodes.Reduce(at(args, 0), logic(args), args.length > 2 ? args[2] : null);
+          return new ArrayNodes.Reduce(at(args, 0), logic(args), args.length > 2 ? args[2] : null);
         case MERGE:
-          return new Nodes.Merge(args);
+          return new ArrayNodes.Merge(args);
         case IN:
-          return new Nodes.In(at(args, 0), at(args, 1));
+          return new ArrayNodes.In(at(args, 0), at(args, 1));
         case CAT:
-          return new Nodes.Cat(args);
+          return new StringNodes.Cat(args);
         case SUBSTR:
-          return new Nodes.Substr(args);
+          return new StringNodes.Substr(args);
         case LOG:
-          return new Nodes.Log(at(args, 0));
+          return new StringNodes.Log(at(args, 0));
         case STARTS_WITH:
-          return new Nodes.Affix(args, true);
+          return new FlagdNodes.Affix(args, true);
         case ENDS_WITH:
-          return new Nodes.Affix(args, false);
+          return new FlagdNodes.Affix(args, false);
         case SEM_VER:
-          return new Nodes.SemVerNode(args);
+          return new FlagdNodes.SemVerNode(args);
         default:
           throw new IllegalStateException("unhandled operator " + kind);
       }
