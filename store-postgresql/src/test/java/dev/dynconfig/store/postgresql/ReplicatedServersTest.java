@@ -1,6 +1,6 @@
 package dev.dynconfig.store.postgresql;
 
-import static dev.dynconfig.store.postgresql.PostgresStoreTest.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,7 @@ import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
 import dev.dynconfig.server.DynconfigServer;
 import dev.dynconfig.server.StoreTransfer;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -71,9 +72,9 @@ class ReplicatedServersTest {
     return s;
   }
 
-  VersionRecorder client(DynconfigServer s) {
+  RecordingSink client(DynconfigServer s) {
     URI u = URI.create("ws://127.0.0.1:" + s.port() + "/v1/stream");
-    VersionRecorder sink = new VersionRecorder();
+    RecordingSink sink = new RecordingSink();
     WebSocketSource ws =
         new WebSocketSource(
             RemoteSettings.of(u, Http.READ)
@@ -97,13 +98,13 @@ class ReplicatedServersTest {
   void twoAndThreeServers_aWriteOnOneReachesTheClientsOfAll() throws Exception {
     String url = db.newDatabase();
     List<DynconfigServer> servers = new ArrayList<>(List.of(server(url), server(url)));
-    List<VersionRecorder> clients = new ArrayList<>();
+    List<RecordingSink> clients = new ArrayList<>();
     for (DynconfigServer s : servers) {
       clients.add(client(s));
       clients.add(client(s));
     }
     long v2 = versionOf(Http.putConfig(servers.get(0).port(), "a", "1"));
-    for (VersionRecorder c : clients) {
+    for (RecordingSink c : clients) {
       await("every client of both servers at " + v2, () -> c.currentVersion() == v2);
     }
     servers.add(server(url)); // a third server joins
@@ -112,7 +113,7 @@ class ReplicatedServersTest {
     long v4 = versionOf(Http.putConfig(servers.get(1).port(), "c", "3"));
     assertThat(v3).isGreaterThan(v2);
     assertThat(v4).isGreaterThan(v3);
-    for (VersionRecorder c : clients) {
+    for (RecordingSink c : clients) {
       await("every client of three servers at " + v4, () -> c.currentVersion() == v4);
       List<Long> seen = c.applied();
       List<Long> sorted = new ArrayList<>(seen);
@@ -191,7 +192,7 @@ class ReplicatedServersTest {
     String url = db.newDatabase();
     DynconfigServer a = server(url);
     DynconfigServer b = server(url);
-    VersionRecorder client = client(b);
+    RecordingSink client = client(b);
     long v2 = versionOf(Http.putConfig(a.port(), "k", "before"));
     await("client at " + v2, () -> client.currentVersion() == v2);
     assertThat(json(Http.send(a.port(), "GET", "/v1/health", null, null).body()))
