@@ -27,24 +27,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresStoreTest {
-  static EmbeddedDatabase db;
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
   final List<PostgresStore> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void closeStores() {

@@ -27,29 +27,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several real servers on one real PostgreSQL, with real WebSocket clients. */
 class ReplicatedServersTest {
   static final RetryOptions FAST =
       new RetryOptions(3, Duration.ofMillis(20), Duration.ofMillis(300));
-  static EmbeddedDatabase db;
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
   final List<AutoCloseable> closeables = new ArrayList<>();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
