@@ -12,7 +12,6 @@ import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.Fallback;
 import dev.dynconfig.RetryOptions;
 import dev.dynconfig.SourceKind;
-import dev.dynconfig.internal.files.AtomicFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,6 +204,6 @@ class KillTest {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json.tmp")))
           .isEmpty();
     }
-    assertThat(AtomicFiles.CRASH_EXIT_CODE).isPositive();
+    assertThat(CrashingServerMain.EXIT_CODE).isPositive();
   }
 }
