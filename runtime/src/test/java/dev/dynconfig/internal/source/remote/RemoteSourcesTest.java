@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.SourceKind;
 import dev.dynconfig.internal.source.ConfigSource;
+import dev.dynconfig.internal.source.SourceSink;
 import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,28 +34,60 @@ class RemoteSourcesTest {
         .build();
   }
 
+  /** What the source created for {@code options} falls back on at start-up. */
+  static String fallBack(DynamicConfigOptions options, SourceSink sink) {
+    try (ConfigSource source = RemoteSources.create(options)) {
+      return source.offerFallback(sink);
+    }
+  }
+
   @Test
   void freshCache_isOffered_staleOrCorruptIsNot() throws Exception {
     new OfflineCache(dir.resolve("cache.json"), "u", T0)
         .saveNow("{\"version\":9}".getBytes(StandardCharsets.UTF_8), 9);
     RecordingSink fresh = new RecordingSink();
-    assertThat(
-            RemoteSources.offerCache(options(Clock.offset(T0, Duration.ofMinutes(1))), fresh)
-                .applied())
-        .isTrue();
+    assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(1))), fresh))
+        .startsWith("serving the offline cache " + dir.resolve("cache.json") + " (version 9, 60 s")
+        .endsWith("; the live document is applied as soon as the server answers.");
     assertThat(fresh.offered()).containsExactly(9L);
 
     RecordingSink stale = new RecordingSink();
-    RemoteSources.CacheOutcome old =
-        RemoteSources.offerCache(options(Clock.offset(T0, Duration.ofMinutes(10))), stale);
-    assertThat(old.applied()).isFalse();
-    assertThat(old.message()).contains("older than cacheDuration");
+    assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(10))), stale))
+        .contains("older than cacheDuration")
+        .contains("starting on code defaults");
     assertThat(stale.offered()).isEmpty();
 
     Files.writeString(dir.resolve("cache.json"), "{garbage");
     RecordingSink corrupt = new RecordingSink();
-    assertThat(RemoteSources.offerCache(options(T0), corrupt).applied()).isFalse();
+    assertThat(fallBack(options(T0), corrupt)).contains("starting on code defaults");
     assertThat(corrupt.offered()).isEmpty();
+  }
+
+  @Test
+  void everyNetworkSource_fallsBackOnItsOfflineCache_butNotWhenCreatedByHand() throws Exception {
+    new OfflineCache(dir.resolve("cache.json"), "u", T0)
+        .saveNow("{\"version\":4}".getBytes(StandardCharsets.UTF_8), 4);
+    DynamicConfigOptions ws = options(T0);
+    for (DynamicConfigOptions o :
+        List.of(
+            ws,
+            ws.toBuilder().enableWebSocket(false).build(),
+            ws.toBuilder()
+                .source(SourceKind.REMOTE)
+                .url(URI.create("http://h:2/v1/flags"))
+                .build())) {
+      RecordingSink sink = new RecordingSink();
+      assertThat(fallBack(o, sink)).as(o.source().name()).startsWith("serving the offline cache");
+      assertThat(sink.offered()).containsExactly(4L);
+    }
+    RemoteSettings byHand = RemoteSettings.from(ws);
+    RecordingSink sink = new RecordingSink();
+    try (ConfigSource poll = new HttpPollingSource(byHand);
+        ConfigSource stream = new WebSocketSource(byHand)) {
+      assertThat(poll.offerFallback(sink)).isNull();
+      assertThat(stream.offerFallback(sink)).isNull();
+    }
+    assertThat(sink.offered()).isEmpty();
   }
 
   @Test
