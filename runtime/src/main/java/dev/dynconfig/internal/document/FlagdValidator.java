@@ -89,7 +89,16 @@ final class FlagdValidator {
       }
       return out;
     }
-    List<?> list = (List<?>) v;
+    if (!(v instanceof List<?> list)) {
+      // Detected as flagd by $evaluators or $schema: flagd's schema requires flags.
+      checks.problem(
+          "flags",
+          v,
+          v == null
+              ? "is missing: a flagd document needs an object of flag key → flag"
+              : "must be an object of flag key → flag");
+      return out;
+    }
     if (schema != null && schema.endsWith("flags.json")) {
       checks.problem(
           "flags",

@@ -45,7 +45,7 @@ final class Validator {
 
   Document validate(Map<String, Object> root) throws DocumentException {
     Object flags = root.get("flags");
-    Document.Format format = detect(flags);
+    Document.Format format = FormatDetection.of(root);
 
     long version = -1;
     if (root.containsKey("version")) {
@@ -121,20 +121,6 @@ final class Validator {
         flagdFormat.brokenFlags(),
         bucketing,
         root);
-  }
-
-  private static Document.Format detect(Object flags) {
-    if (flags instanceof Map) {
-      return Document.Format.FLAGD;
-    }
-    if (flags instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Map<?, ?> m && (m.containsKey("state") || m.containsKey("variants"))) {
-          return Document.Format.FLAGD;
-        }
-      }
-    }
-    return Document.Format.NATIVE;
   }
 
   private long version(Object v) {
