@@ -124,22 +124,17 @@ public final class Engine implements SourceSink, EngineIntrospection {
     // escape and is scalar-replaced (0 B/op, see BENCHMARKS.md). Everything else is out of line.
     Snapshot s = snapshot;
     CompiledFlag flag;
+    FastShape fast;
     if (key != null
         && context != null
         && !s.hasOverrides
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
-        && flag.shape != CompiledFlag.GENERAL) {
+        && (fast = flag.fast) != null) {
       try {
-        NativeFlag f = (NativeFlag) flag;
-        FlagEvaluation result;
-        if (flag.shape == CompiledFlag.STATIC) {
-          result = f.staticResult();
-        } else {
-          String name = f.attributeName;
-          result =
-              f.evaluateFast(context.bucketingKey(), name == null ? null : context.attribute(name));
-        }
+        String name = fast.attributeName;
+        FlagEvaluation result =
+            fast.evaluate(context.bucketingKey(), name == null ? null : context.attribute(name));
         if (result != null) {
           flag.counters.record(result.value());
           return result;
@@ -160,15 +155,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
   public FlagEvaluation evaluateForUser(String key, String userId, Object callerDefault) {
     Snapshot s = snapshot;
     CompiledFlag flag;
+    FastShape fast;
     if (key != null
         && !s.hasOverrides
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
-        && flag.shape != CompiledFlag.GENERAL) {
+        && (fast = flag.fast) != null) {
       try {
-        NativeFlag f = (NativeFlag) flag;
-        FlagEvaluation result =
-            flag.shape == CompiledFlag.STATIC ? f.staticResult() : f.evaluateFast(userId, null);
+        FlagEvaluation result = fast.evaluate(userId, null);
         if (result != null) {
           flag.counters.record(result.value());
           return result;
