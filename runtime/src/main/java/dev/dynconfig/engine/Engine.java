@@ -131,16 +131,16 @@ public final class Engine implements SourceSink, EngineIntrospection {
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
         && (fast = flag.fast) != null) {
-      try {
-        String name = fast.attributeName;
-        FlagEvaluation result =
-            fast.evaluate(context.bucketingKey(), name == null ? null : context.attribute(name));
-        if (result != null) {
-          flag.counters.record(result.value());
-          return result;
-        }
-      } catch (RuntimeException e) {
-        return failed(key, callerDefault, e);
+      FlagEvaluation result = fast.constant;
+      if (result != null) {
+        flag.counters.record(result.value());
+        return result;
+      }
+      // A call on purpose (see FastShape.evaluate): it takes plain values, never the context.
+      String name = fast.attributeName;
+      result = fast.evaluate(context.bucketingKey(), name == null ? null : context.attribute(name));
+      if (result != null) {
+        return result;
       }
     }
     return evaluateOther(s, key, context, callerDefault);
@@ -161,14 +161,14 @@ public final class Engine implements SourceSink, EngineIntrospection {
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
         && (fast = flag.fast) != null) {
-      try {
-        FlagEvaluation result = fast.evaluate(userId, null);
-        if (result != null) {
-          flag.counters.record(result.value());
-          return result;
-        }
-      } catch (RuntimeException e) {
-        return failed(key, callerDefault, e);
+      FlagEvaluation result = fast.constant;
+      if (result != null) {
+        flag.counters.record(result.value());
+        return result;
+      }
+      result = fast.evaluate(userId, null);
+      if (result != null) {
+        return result;
       }
     }
     return evaluateOther(

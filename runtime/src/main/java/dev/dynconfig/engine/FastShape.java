@@ -1,7 +1,8 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.FlagEvaluation;
-import dev.dynconfig.rules.Split;
+import dev.dynconfig.rules.Bucketing;
+import dev.dynconfig.rules.RuleShapes;
 
 /**
  * A flag the engine evaluates inline (see {@link Engine#evaluate}) from two plain values, the
@@ -25,10 +26,13 @@ import dev.dynconfig.rules.Split;
 final class FastShape {
   final int shape;
 
+  /** {@link CompiledFlag#STATIC}: the one result, which the engine returns inline; else null. */
+  final FlagEvaluation constant;
+
   /** {@link CompiledFlag#ATTRIBUTE_EQUALS}: the attribute's name (interned), else null. */
   final String attributeName;
 
-  private final String literal;
+  private final RuleShapes.AttributeTest test;
   private final FlagEvaluation whenEqual; // null: on to the split
   private final FlagEvaluation otherwise; // null: on to the split
 
@@ -41,10 +45,11 @@ final class FastShape {
   /** What is left when neither the attribute nor a split decided. */
   private final FlagEvaluation fallthrough;
 
+  private final FlagCounters counters;
+
   private FastShape(
       int shape,
-      String attributeName,
-      String literal,
+      RuleShapes.AttributeTest test,
       FlagEvaluation whenEqual,
       FlagEvaluation otherwise,
       Split split,
@@ -52,11 +57,13 @@ final class FastShape {
       FlagEvaluation second,
       FlagEvaluation neither,
       FlagEvaluation noBucketingKey,
-      FlagEvaluation fallthrough) {
+      FlagEvaluation fallthrough,
+      FlagCounters counters) {
     this.shape = shape;
+    this.constant = shape == CompiledFlag.STATIC ? fallthrough : null;
     // Interned: the context's attribute name is usually a literal, so it matches by identity.
-    this.attributeName = attributeName == null ? null : attributeName.intern();
-    this.literal = literal;
+    this.attributeName = test == null ? null : test.attribute().intern();
+    this.test = test;
     this.whenEqual = whenEqual;
     this.otherwise = otherwise;
     this.split = split;
@@ -65,12 +72,13 @@ final class FastShape {
     this.neither = neither;
     this.noBucketingKey = noBucketingKey;
     this.fallthrough = fallthrough;
+    this.counters = counters;
   }
 
   /** {@link CompiledFlag#STATIC}: always {@code result}. */
-  static FastShape constant(FlagEvaluation result) {
+  static FastShape constant(FlagEvaluation result, FlagCounters counters) {
     return new FastShape(
-        CompiledFlag.STATIC, null, null, null, null, null, null, null, null, null, result);
+        CompiledFlag.STATIC, null, null, null, null, null, null, null, null, result, counters);
   }
 
   /**
@@ -83,10 +91,10 @@ final class FastShape {
       FlagEvaluation first,
       FlagEvaluation second,
       FlagEvaluation neither,
-      FlagEvaluation noBucketingKey) {
+      FlagEvaluation noBucketingKey,
+      FlagCounters counters) {
     return new FastShape(
         CompiledFlag.ROLLOUT,
-        null,
         null,
         null,
         null,
@@ -95,26 +103,25 @@ final class FastShape {
         second,
         neither,
         noBucketingKey,
-        null);
+        null,
+        counters);
   }
 
   /**
-   * {@link CompiledFlag#ATTRIBUTE_EQUALS}: {@code whenEqual} when the attribute is a String equal
-   * to {@code literal}, {@code otherwise} when it is another String, absent or null; where either
-   * is null, {@code then} decides instead (a native flag's rollout and default; null when both are
-   * set).
+   * {@link CompiledFlag#ATTRIBUTE_EQUALS}: {@code whenEqual} when the attribute equals the test's
+   * literal, {@code otherwise} when it does not; where either is null, {@code then} decides instead
+   * (a native flag's rollout and default; null when both are set).
    */
   static FastShape attribute(
-      String name,
-      String literal,
+      RuleShapes.AttributeTest test,
       FlagEvaluation whenEqual,
       FlagEvaluation otherwise,
-      FastShape then) {
-    FastShape next = then != null ? then : constant(null);
+      FastShape then,
+      FlagCounters counters) {
+    FastShape next = then != null ? then : constant(null, counters);
     return new FastShape(
         CompiledFlag.ATTRIBUTE_EQUALS,
-        name,
-        literal,
+        test,
         whenEqual,
         otherwise,
         next.split,
@@ -122,36 +129,73 @@ final class FastShape {
         next.second,
         next.neither,
         next.noBucketingKey,
-        next.fallthrough);
+        next.fallthrough,
+        counters);
   }
 
   /**
-   * The result for this bucketing key and value of {@link #attributeName} (null when absent), or
-   * null when the flag's full evaluation must decide. Allocates nothing.
+   * The result for this bucketing key and value of {@link #attributeName} (null when absent),
+   * counted; or null, uncounted, when the flag's full evaluation must decide (an attribute that is
+   * a list, a map or another object, which JsonLogic compares by its string form; where the format
+   * says more than a precomputed result can). Allocates nothing and never throws.
+   *
+   * <p>Called, not inlined, by {@link Engine#evaluate} on purpose: everything here works on plain
+   * values, so the context does not need this code inlined to stay unallocated, while inlined it
+   * would take {@code Engine.evaluate} past the size (C2's {@code InlineSmallCode}) above which
+   * that method stops being inlined into its callers, which is what keeps a per-request context
+   * unallocated. This method's bytecode is above C2's {@code FreqInlineSize} (325 bytes), so it is
+   * never inlined, whatever the profile.
    */
   FlagEvaluation evaluate(String bucketingKey, Object attribute) {
-    if (literal != null) {
-      FlagEvaluation byAttribute;
-      if (attribute instanceof String) {
-        byAttribute = literal.equals(attribute) ? whenEqual : otherwise;
-      } else if (attribute == null) {
-        byAttribute = otherwise;
-      } else {
-        return null; // JsonLogic's loose equality with a number, boolean, list or map
+    try {
+      FlagEvaluation result = null;
+      RuleShapes.AttributeTest t = test;
+      if (t != null) {
+        boolean equal;
+        if (attribute instanceof String) {
+          equal = t.literal().equals(attribute);
+        } else if (attribute == null || t.strict()) {
+          equal = false; // null, absent, or === between a string and another type
+        } else if (attribute instanceof Number) {
+          equal = ((Number) attribute).doubleValue() == t.literalAsNumber();
+        } else if (attribute instanceof Boolean) {
+          equal = ((Boolean) attribute ? 1.0 : 0.0) == t.literalAsNumber();
+        } else {
+          return null; // a list, map or other object: compared by its string form
+        }
+        result = equal ? whenEqual : otherwise;
       }
-      if (byAttribute != null) {
-        return byAttribute;
+      if (result == null) {
+        Split s = split;
+        if (s == null) {
+          result = fallthrough;
+        } else if (bucketingKey == null) {
+          result = noBucketingKey;
+        } else {
+          // Split.side, written out here so that this method stays one call (see above).
+          long h =
+              s.hashKind == Split.MURMUR
+                  ? Bucketing.hash(s.prefix, bucketingKey)
+                  : s.hashKind == Split.CBOR_PAIR
+                      ? Bucketing.hashCborPair(s.prefix.key(), bucketingKey)
+                      : Bucketing.hashCborText(s.prefix.key(), bucketingKey);
+          float legacyFirst = s.legacyFirst;
+          if (Float.isNaN(legacyFirst)) {
+            result = h < s.threshold ? first : second;
+          } else {
+            float bucket = Bucketing.legacyBucket(h);
+            result = bucket < legacyFirst ? first : bucket < s.legacyEnd ? second : neither;
+          }
+        }
       }
+      if (result != null) {
+        Object value = result.value();
+        counters.record(value);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      return null; // the full evaluation runs, and reports the failure if it fails again
     }
-    Split s = split;
-    if (s == null) {
-      return fallthrough;
-    }
-    if (bucketingKey == null) {
-      return noBucketingKey;
-    }
-    int side = s.side(bucketingKey);
-    return side == Split.FIRST ? first : side == Split.SECOND ? second : neither;
   }
 
   /**

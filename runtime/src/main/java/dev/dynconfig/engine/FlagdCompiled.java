@@ -106,7 +106,7 @@ final class FlagdCompiled extends CompiledFlag {
         f,
         tree,
         counters,
-        broken == null ? fastShape(f, rule, variants.byName(), bucketingVersion) : null,
+        broken == null ? fastShape(f, rule, variants.byName(), bucketingVersion, counters) : null,
         variants.metadata());
     this.enabled = f.enabled();
     this.type = f.type();
@@ -222,17 +222,20 @@ final class FlagdCompiled extends CompiledFlag {
    * null with a default variant). Null (general) otherwise.
    */
   private static FastShape fastShape(
-      FlagdFlag f, Rule rule, Map<String, VariantResults> variants, int bucketingVersion) {
+      FlagdFlag f,
+      Rule rule,
+      Map<String, VariantResults> variants,
+      int bucketingVersion,
+      FlagCounters counters) {
     if (!f.enabled() || f.type() != VariantType.BOOLEAN) {
       return null;
     }
     VariantResults byDefault = f.defaultVariant() == null ? null : variants.get(f.defaultVariant());
     if (rule == null) {
-      return byDefault == null ? null : FastShape.constant(byDefault.staticResult());
+      return byDefault == null ? null : FastShape.constant(byDefault.staticResult(), counters);
     }
     FlagEvaluation nullResult = byDefault == null ? null : byDefault.byDefault();
-    RuleShapes.TwoWayFractional split =
-        RuleShapes.twoWayFractional(rule, f.key(), bucketingVersion);
+    RuleShapes.TwoWayFractional split = RuleShapes.twoWayFractional(rule, f.key());
     if (split != null) {
       FlagEvaluation first = targeted(split.first(), variants, nullResult);
       FlagEvaluation second = targeted(split.second(), variants, nullResult);
@@ -240,7 +243,8 @@ final class FlagdCompiled extends CompiledFlag {
       // the full evaluation decides (null).
       return first == null || second == null
           ? null
-          : FastShape.split(split.split(), first, second, nullResult, null);
+          : FastShape.split(
+              Split.fractional(split, bucketingVersion), first, second, nullResult, null, counters);
     }
     RuleShapes.AttributeTest test = RuleShapes.attributeTest(rule);
     if (test == null || !FastShape.isCustomAttribute(test.attribute())) {
@@ -250,7 +254,7 @@ final class FlagdCompiled extends CompiledFlag {
     FlagEvaluation otherwise = targeted(test.otherwise(), variants, nullResult);
     return whenEqual == null || otherwise == null
         ? null
-        : FastShape.attribute(test.attribute(), test.literal(), whenEqual, otherwise, null);
+        : FastShape.attribute(test, whenEqual, otherwise, null, counters);
   }
 
   /**

@@ -8,7 +8,6 @@ import dev.dynconfig.Reason;
 import dev.dynconfig.rules.Bucketing;
 import dev.dynconfig.rules.Rule;
 import dev.dynconfig.rules.RuleShapes;
-import dev.dynconfig.rules.Split;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -97,7 +96,13 @@ final class NativeFlag extends CompiledFlag {
       int bucketingVersion,
       Results results,
       Split rollout) {
-    super(f.key(), f, tree, counters, fastShape(f, rule, results, rollout), results.metadata());
+    super(
+        f.key(),
+        f,
+        tree,
+        counters,
+        fastShape(f, rule, results, rollout, counters),
+        results.metadata());
     this.rule = rule;
     this.clock = clock;
     this.expiresAtMillis = EpochMillis.of(f.expiresAt(), Long.MAX_VALUE);
@@ -129,14 +134,16 @@ final class NativeFlag extends CompiledFlag {
    * with a string literal (whose JsonLogic truthiness decides TARGETING); then the rollout, then
    * the default. Null (general) otherwise.
    */
-  private static FastShape fastShape(FeatureFlag f, Rule rule, Results r, Split rollout) {
+  private static FastShape fastShape(
+      FeatureFlag f, Rule rule, Results r, Split rollout, FlagCounters counters) {
     if (f.expiresAt() != null || f.environments() != null || f.minRole() != null) {
       return null;
     }
     FastShape onward =
         rollout == null
-            ? FastShape.constant(r.byDefault())
-            : FastShape.split(rollout, r.rollout(), r.byDefault(), r.byDefault(), r.byDefault());
+            ? FastShape.constant(r.byDefault(), counters)
+            : FastShape.split(
+                rollout, r.rollout(), r.byDefault(), r.byDefault(), r.byDefault(), counters);
     if (rule == null) {
       return onward;
     }
@@ -145,11 +152,11 @@ final class NativeFlag extends CompiledFlag {
       return null;
     }
     return FastShape.attribute(
-        test.attribute(),
-        test.literal(),
+        test,
         test.truthy(true) ? r.targeting() : null,
         test.truthy(false) ? r.targeting() : null,
-        onward);
+        onward,
+        counters);
   }
 
   @Override

@@ -13,18 +13,27 @@ public final class RuleShapes {
   /**
    * A rule {@code {"==": [{"var": attribute}, literal]}} ({@code ===}, {@code !=}, {@code !==}
    * alike, operands in either order), alone or as the condition of {@code {"if": [condition,
-   * whenEqual, otherwise]}} with literal branches. For an attribute value that is a String, or
-   * absent, or null, the rule evaluates to {@link #whenEqual} iff the value equals {@link
-   * #literal}, else to {@link #otherwise}; for any other value type JsonLogic's equality needs the
-   * rule itself.
+   * whenEqual, otherwise]}} with literal branches: the rule evaluates to {@link #whenEqual} iff the
+   * attribute's value equals {@link #literal} as JsonLogic compares them, else to {@link
+   * #otherwise}. For a String, absent or null value that is {@code literal.equals(value)}; for a
+   * number or boolean under loose equality ({@code ==}), the number ({@code true} is 1, {@code
+   * false} 0) equals {@link #literalAsNumber}; under strict equality ({@code ===}) no other type
+   * equals a string. A list or map compares as its string form (which the rule computes).
    *
    * @param attribute a one-segment {@code var} name (no dots), as the rule reads it from {@link
    *     RuleData#get}
+   * @param strict {@code ===} / {@code !==}
+   * @param literalAsNumber JavaScript's {@code Number(literal)} (NaN when it is not a number)
    * @param whenEqual the rule's value (null, Boolean, String, Number, List or Map) when it matches
    * @param otherwise the rule's value otherwise
    */
   public record AttributeTest(
-      String attribute, String literal, Object whenEqual, Object otherwise) {
+      String attribute,
+      String literal,
+      boolean strict,
+      double literalAsNumber,
+      Object whenEqual,
+      Object otherwise) {
 
     /** JsonLogic's truthiness of the rule's value (what {@link Rule#test} answers). */
     public boolean truthy(boolean equal) {
@@ -33,16 +42,28 @@ public final class RuleShapes {
   }
 
   /**
-   * {@code fractional} between exactly two variants with constant weights, bucketed by the flag key
-   * and the targeting key: by default, or with {@code {"cat": [{"var": "$flagd.flagKey"} or "a
-   * string", {"var": "targetingKey"}]}}, or with {@code {"var": "targetingKey"}}. For a string
-   * targeting key the rule evaluates to {@code first} or {@code second} as {@link #split} says, and
-   * to null for {@link Split#NEITHER}.
+   * {@code fractional} between exactly two variants with constant weights, bucketed by a fixed
+   * string and the targeting key: by default (the flag key; {@code pair}), or with {@code {"cat":
+   * [{"var": "$flagd.flagKey"} or "a string", {"var": "targetingKey"}]}}, or with {@code {"var":
+   * "targetingKey"}} (the empty string). For a string targeting key {@code t} and its hash {@code
+   * h} (MurmurHash3 of {@code fixed + t}; under bucketing version 3 of the CBOR array {@code
+   * [fixed, t]} when {@code pair}, else of the CBOR text {@code fixed + t}) the rule evaluates to
+   * {@code first} iff {@code (h × totalWeight) >>> 32 < firstWeight}, else to {@code second}; under
+   * version 1 to {@code first} iff {@code legacyBucket(h) < legacyFirst}, else to {@code second}
+   * iff it is below {@code legacyEnd}, else to null.
    *
    * @param first the first variant (null, Boolean, String or Number)
    * @param second the second variant (null, Boolean, String or Number)
    */
-  public record TwoWayFractional(Object first, Object second, Split split) {}
+  public record TwoWayFractional(
+      Object first,
+      Object second,
+      String fixed,
+      boolean pair,
+      long firstWeight,
+      long totalWeight,
+      float legacyFirst,
+      float legacyEnd) {}
 
   /** The attribute test {@code rule} is, or null when it is something else. */
   public static AttributeTest attributeTest(Rule rule) {
@@ -73,7 +94,7 @@ public final class RuleShapes {
     if (name == null || !(literal instanceof Nodes.Literal l) || !(l.value instanceof String s)) {
       return null;
     }
-    return new AttributeTest(name, s, whenEqual, otherwise);
+    return new AttributeTest(name, s, eq.strict, Js.toNumber(s), whenEqual, otherwise);
   }
 
   /** The name of a {@code {"var": "name"}} without dots or fallback; else null. */
@@ -88,10 +109,10 @@ public final class RuleShapes {
   }
 
   /**
-   * The two-way fractional {@code rule} is, with its users split as evaluating it for flag {@code
-   * flagKey} under {@code bucketingVersion} splits them; null when it is something else.
+   * The two-way fractional {@code rule} is, for flag {@code flagKey}; null when it is something
+   * else.
    */
-  public static TwoWayFractional twoWayFractional(Rule rule, String flagKey, int bucketingVersion) {
+  public static TwoWayFractional twoWayFractional(Rule rule, String flagKey) {
     Node root = rule instanceof CompiledRule c ? c.root() : null;
     if (!(root instanceof Nodes.Fractional f)
         || f.malformed
@@ -122,10 +143,15 @@ public final class RuleShapes {
     } else {
       return null;
     }
-    Split split =
-        Split.fractional(
-            fixed, pair, f.cumulative[0], f.total, f.legacyCumulative, bucketingVersion);
-    return new TwoWayFractional(variant(first.value), variant(second.value), split);
+    return new TwoWayFractional(
+        variant(first.value),
+        variant(second.value),
+        fixed,
+        pair,
+        f.cumulative[0],
+        f.total,
+        f.legacyCumulative[0],
+        f.legacyCumulative[1]);
   }
 
   /** What {@code fractional} yields for a literal variant: a scalar, or null (flagd's abort). */

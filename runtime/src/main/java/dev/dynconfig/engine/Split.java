@@ -1,37 +1,40 @@
-package dev.dynconfig.rules;
+package dev.dynconfig.engine;
+
+import dev.dynconfig.rules.Bucketing;
+import dev.dynconfig.rules.RuleShapes;
 
 /**
  * Users split in two by the hash of a fixed string and their bucketing key: a native rollout
  * (inside or not) and a flagd {@code fractional} between two variants alike, for every bucketing
  * version. Built once, when a flag is compiled; {@link #side} allocates nothing.
  */
-public final class Split {
+final class Split {
   /** {@link #side}: the first share (inside the rollout, the first variant). */
-  public static final int FIRST = 0;
+  static final int FIRST = 0;
 
   /** {@link #side}: the second share (outside the rollout, the second variant). */
-  public static final int SECOND = 1;
+  static final int SECOND = 1;
 
   /** {@link #side}: neither share (bucketing version 1 only, at its float edge: flagd's null). */
-  public static final int NEITHER = 2;
+  static final int NEITHER = 2;
 
   /** How the bucketing key is hashed after the fixed string. */
-  private static final int MURMUR = 0; // v1, v2: MurmurHash3 of the UTF-8 concatenation
+  static final int MURMUR = 0; // v1, v2: MurmurHash3 of the UTF-8 concatenation
 
-  private static final int CBOR_PAIR = 1; // v3: the CBOR array [fixed, bucketingKey]
-  private static final int CBOR_TEXT = 2; // v3: the CBOR text string fixed + bucketingKey
+  static final int CBOR_PAIR = 1; // v3: the CBOR array [fixed, bucketingKey]
+  static final int CBOR_TEXT = 2; // v3: the CBOR text string fixed + bucketingKey
 
-  private final Bucketing.Prefix prefix;
-  private final int hashKind;
+  final Bucketing.Prefix prefix;
+  final int hashKind;
 
   /** Versions 2 and 3: the first share holds the hashes below this. */
-  private final long threshold;
+  final long threshold;
 
   /** Version 1: the first share holds the float buckets below this; NaN under versions 2 and 3. */
-  private final float legacyFirst;
+  final float legacyFirst;
 
   /** Version 1: the second share holds the remaining buckets below this. */
-  private final float legacyEnd;
+  final float legacyEnd;
 
   private Split(String fixed, int hashKind, long threshold, float legacyFirst, float legacyEnd) {
     this.prefix = Bucketing.prefix(fixed);
@@ -45,7 +48,7 @@ public final class Split {
    * A native rollout of {@code percent} (above 0) on flag {@code key}: {@link #FIRST} for the users
    * inside it, {@link #SECOND} for the others, never {@link #NEITHER}.
    */
-  public static Split rollout(String key, double percent, int bucketingVersion) {
+  static Split rollout(String key, double percent, int bucketingVersion) {
     long threshold = Bucketing.rolloutThreshold(percent);
     if (bucketingVersion == Bucketing.V1) {
       // Inside iff the float bucket is below p; 100 % admits even the bucket that is exactly 100.
@@ -57,16 +60,16 @@ public final class Split {
   }
 
   /**
-   * flagd's {@code fractional} between two shares of integer weights, as {@link Nodes.Fractional}
-   * buckets them. {@code pair}: hashed as fractional's default (the flag key and the targeting key;
-   * under version 3 the CBOR array of the two), else as the string {@code fixed + targetingKey}.
+   * flagd's two-way {@code fractional}, bucketed as its rule buckets them under {@code version}.
    */
-  static Split fractional(
-      String fixed, boolean pair, long firstWeight, long total, float[] legacy, int version) {
+  static Split fractional(RuleShapes.TwoWayFractional f, int version) {
     if (version == Bucketing.V1) {
-      return new Split(fixed, MURMUR, 0, legacy[0], legacy[1]);
+      return new Split(f.fixed(), MURMUR, 0, f.legacyFirst(), f.legacyEnd());
     }
-    int kind = version == Bucketing.V3 ? (pair ? CBOR_PAIR : CBOR_TEXT) : MURMUR;
+    int kind = version == Bucketing.V3 ? (f.pair() ? CBOR_PAIR : CBOR_TEXT) : MURMUR;
+    String fixed = f.fixed();
+    long firstWeight = f.firstWeight();
+    long total = f.totalWeight();
     // (h × total) >>> 32 < firstWeight  ⟺  h < ceil(firstWeight × 2^32 / total), exactly.
     long scaled = firstWeight << 32;
     long threshold = scaled / total + (scaled % total == 0 ? 0 : 1);
@@ -75,14 +78,15 @@ public final class Split {
 
   /**
    * Which share this bucketing key falls in: {@link #FIRST}, {@link #SECOND} or {@link #NEITHER}.
+   * (The same decision is written out in {@link FastShape#evaluate}; see there why.)
    */
-  public int side(String bucketingKey) {
+  int side(String bucketingKey) {
     long h =
         hashKind == MURMUR
             ? Bucketing.hash(prefix, bucketingKey)
             : hashKind == CBOR_PAIR
-                ? CborHash.hashPair(prefix.key, bucketingKey)
-                : CborHash.hashConcatenation(prefix.key, bucketingKey);
+                ? Bucketing.hashCborPair(prefix.key(), bucketingKey)
+                : Bucketing.hashCborText(prefix.key(), bucketingKey);
     float first = legacyFirst;
     if (Float.isNaN(first)) { // versions 2 and 3
       return h < threshold ? FIRST : SECOND;
