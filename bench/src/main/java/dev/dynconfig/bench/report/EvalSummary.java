@@ -32,7 +32,8 @@ public final class EvalSummary {
     LIBRARIES.put("UnleashEval", "Unleash 12.2.3");
     LIBRARIES.put("DynconfigPrebuiltContextEval", "dynconfig, contexts pre-built ²");
     LIBRARIES.put("DynconfigMapContextEval", "dynconfig, context via `of(…, Map.of(…))` ³");
-    LIBRARIES.put("DynconfigFlagdFileEval", "dynconfig on the flagd file, `evaluateFlag` ⁴");
+    LIBRARIES.put("DynconfigNativeFileEval", "dynconfig on the native file, `evaluateFlag` ⁵");
+    LIBRARIES.put("DynconfigFlagdFileEval", "dynconfig on the flagd file, `evaluateFlag` ⁴ ⁵");
     LIBRARIES.put("DynconfigProviderEval", "dynconfig OpenFeature provider, direct ⁴");
     LIBRARIES.put(
         "DynconfigProviderPrebuiltContextEval",
@@ -51,8 +52,34 @@ public final class EvalSummary {
 
   private EvalSummary() {}
 
-  /** One measured benchmark: score and error in ns/op, allocation in B/op (NaN if absent). */
-  record Result(double ns, double nsError, double nsMin, double bytes) {}
+  /**
+   * One measured benchmark: score and error in ns/op, allocation in B/op (NaN if absent), and per
+   * JMH fork the mean ns/op and B/op of its measurement iterations.
+   */
+  record Result(
+      double ns, double nsError, double nsMin, double bytes, double[] forkNs, double[] forkBytes) {
+    Result(double ns, double nsError, double nsMin, double bytes) {
+      this(ns, nsError, nsMin, bytes, new double[0], new double[0]);
+    }
+
+    /** The largest per-fork mean ns/op (the score when forks are unknown). */
+    double worstForkNs() {
+      double worst = Double.NaN;
+      for (double f : forkNs) {
+        worst = Double.isNaN(worst) ? f : Math.max(worst, f);
+      }
+      return Double.isNaN(worst) ? ns : worst;
+    }
+
+    /** The largest per-fork B/op (the score when forks are unknown). */
+    double worstForkBytes() {
+      double worst = Double.NaN;
+      for (double f : forkBytes) {
+        worst = Double.isNaN(worst) ? f : Math.max(worst, f);
+      }
+      return Double.isNaN(worst) ? bytes : worst;
+    }
+  }
 
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
@@ -85,9 +112,25 @@ public final class EvalSummary {
               primary.path("score").asDouble(),
               primary.path("scoreError").asDouble(Double.NaN),
               min,
-              alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble()));
+              alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble(),
+              forkMeans(primary.path("rawData")),
+              forkMeans(alloc.path("rawData"))));
     }
     return results;
+  }
+
+  /** The mean of each fork's iterations ({@code rawData} is one array of iterations per fork). */
+  private static double[] forkMeans(JsonNode rawData) {
+    double[] means = new double[rawData.size()];
+    for (int f = 0; f < means.length; f++) {
+      double sum = 0;
+      JsonNode iterations = rawData.get(f);
+      for (JsonNode iteration : iterations) {
+        sum += iteration.asDouble();
+      }
+      means[f] = iterations.size() == 0 ? Double.NaN : sum / iterations.size();
+    }
+    return means;
   }
 
   static String render(Map<String, Result> results) {
@@ -133,9 +176,15 @@ public final class EvalSummary {
                 + " The engine's own `evaluateFlag` on that file with a dynconfig context (targeting"
                 + " key + `plan`) per call; the provider's `getBooleanEvaluation` with the flagd"
                 + " row's `ImmutableContext` per call (and, diagnostic, with the 1,024 contexts built once: the provider's own cost); and the SDK's client over the provider,"
-                + " exactly as the flagd row calls it.\n\n");
+                + " exactly as the flagd row calls it.\n\n")
+        .append(
+            "⁵ The same three flags in dynconfig's native format and in flagd's, each read from"
+                + " a file, evaluated with the same users, the same context built per call"
+                + " (targeting key + `plan`, with the builder) and the same `evaluateFlag` call.\n\n");
     out.append(targets(results));
     out.append(providerTarget(results));
+    out.append(formats(results));
+    out.append(perFork(results));
     return out.toString();
   }
 
@@ -206,6 +255,107 @@ public final class EvalSummary {
                       fmt(provider.ns()),
                       fmt(engine.ns()))))
           .append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Issue 11: a flagd flag costs what its native twin costs: within 10 % of the native file's row,
+   * 0 B/op in every fork of both, and the rollout at most 40 ns in every fork.
+   */
+  static String formats(Map<String, Result> results) {
+    StringBuilder out =
+        new StringBuilder(
+            "\nNative file vs flagd file (issue 11): flagd within 10 % of native, 0 B/op in every"
+                + " fork, the rollout ≤ 40 ns in every fork:\n\n");
+    for (int s = 0; s < SCENARIOS.length; s++) {
+      Result nativeFile = results.get("DynconfigNativeFileEval." + SCENARIOS[s]);
+      Result flagd = results.get("DynconfigFlagdFileEval." + SCENARIOS[s]);
+      out.append("- ").append(SCENARIO_LABELS[s]).append(": ");
+      if (nativeFile == null || flagd == null) {
+        out.append("not measured.\n");
+        continue;
+      }
+      List<String> verdicts = new ArrayList<>();
+      double ratio = flagd.ns() / nativeFile.ns();
+      verdicts.add(
+          verdict(
+              ratio <= 1.10,
+              String.format(
+                  Locale.ROOT,
+                  "flagd %s ns = %.2f× native %s ns",
+                  fmt(flagd.ns()),
+                  ratio,
+                  fmt(nativeFile.ns()))));
+      double worstBytes = Math.max(nativeFile.worstForkBytes(), flagd.worstForkBytes());
+      verdicts.add(
+          verdict(
+              worstBytes < 0.5,
+              "B/op in the worst fork: native "
+                  + bytes(nativeFile.worstForkBytes())
+                  + ", flagd "
+                  + bytes(flagd.worstForkBytes())));
+      if (SCENARIOS[s].equals("rollout")) {
+        verdicts.add(
+            verdict(
+                Math.max(nativeFile.worstForkNs(), flagd.worstForkNs()) <= TARGET_NS[s],
+                "slowest fork: native "
+                    + fmt(nativeFile.worstForkNs())
+                    + " ns, flagd "
+                    + fmt(flagd.worstForkNs())
+                    + " ns, ≤ "
+                    + fmt(TARGET_NS[s])
+                    + " ns"));
+      }
+      out.append(String.join("; ", verdicts)).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Every dynconfig row, each fork's mean ns/op and B/op: an allocating fork cannot hide. */
+  static String perFork(Map<String, Result> results) {
+    int forks = 0;
+    for (Result r : results.values()) {
+      forks = Math.max(forks, r.forkNs().length);
+    }
+    if (forks == 0) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "\nEach fork of every dynconfig row (mean ns/op of its iterations, B/op):\n\n| row | scenario |");
+    StringBuilder rule = new StringBuilder("|---|---|");
+    for (int f = 1; f <= forks; f++) {
+      out.append(" fork ").append(f).append(" |");
+      rule.append("---:|");
+    }
+    out.append('\n').append(rule).append('\n');
+    for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+      if (!isDynconfig(library.getKey())) {
+        continue;
+      }
+      for (int s = 0; s < SCENARIOS.length; s++) {
+        Result r = results.get(library.getKey() + "." + SCENARIOS[s]);
+        if (r == null) {
+          continue;
+        }
+        out.append("| ")
+            .append(library.getValue())
+            .append(" | ")
+            .append(SCENARIO_LABELS[s])
+            .append(" |");
+        for (int f = 0; f < forks; f++) {
+          out.append(' ');
+          if (f < r.forkNs().length) {
+            out.append(fmt(r.forkNs()[f]))
+                .append(" ns, ")
+                .append(f < r.forkBytes().length ? bytes(r.forkBytes()[f]) : "?")
+                .append(" B");
+          }
+          out.append(" |");
+        }
+        out.append('\n');
+      }
     }
     return out.toString();
   }
