@@ -1,8 +1,8 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.FlagEvaluation;
-import dev.dynconfig.rules.Bucketing;
-import dev.dynconfig.rules.RuleShapes;
+import dev.dynconfig.internal.rules.Bucketing;
+import dev.dynconfig.internal.rules.RuleShapes;
 
 /**
  * A flag the engine evaluates inline (see {@link Engine#evaluate}) from two plain values, the

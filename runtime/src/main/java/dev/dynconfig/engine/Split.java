@@ -1,7 +1,7 @@
 package dev.dynconfig.engine;
 
-import dev.dynconfig.rules.Bucketing;
-import dev.dynconfig.rules.RuleShapes;
+import dev.dynconfig.internal.rules.Bucketing;
+import dev.dynconfig.internal.rules.RuleShapes;
 
 /**
  * Users split in two by the hash of a fixed string and their bucketing key: a native rollout

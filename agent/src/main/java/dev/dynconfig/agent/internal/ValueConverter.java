@@ -1,6 +1,6 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
