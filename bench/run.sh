@@ -78,9 +78,10 @@ header() {
 # One JMH run of one section, summarised to Markdown.
 #   $1 section name (eval|agent)   $2 title   $3 benchmarks jar   $4 benchmark regexp
 #   $5 summary class (dev.dynconfig.bench.report.*)   $6 quick warm-up/measurement time
-#   $7 forks (default 1)
+#   $7 forks (default 1)   $8 an option for the summary class (optional)
 run_jmh_section() {
   local name=$1 title=$2 jar=$3 pattern=$4 summarizer=$5 quick_time=$6 forks=${7:-1}
+  local summary_options=("${@:8}")
   # Defaults; an option given after "--" replaces the default of the same name (JMH rejects
   # duplicates).
   local defaults=(-f "$forks")
@@ -113,7 +114,7 @@ run_jmh_section() {
     echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     if [ -s "$json" ]; then
-      "$JAVA" -cp "$JAR" "dev.dynconfig.bench.report.$summarizer" "$json"
+      "$JAVA" -cp "$JAR" "dev.dynconfig.bench.report.$summarizer" "${summary_options[@]}" "$json"
     else
       echo "(no results: JMH did not run; see $txt)"
     fi
@@ -136,7 +137,8 @@ section_eval() {
 # Section 1, native file vs flagd file only (issue 11): every fork must be 0 B/op, so 5 forks.
 section_formats() {
   run_jmh_section formats "section 1: native file vs flagd file, per fork" "$JAR" \
-    'dev\.dynconfig\.bench\.eval\.Dynconfig(Eval|NativeFileEval|FlagdFileEval)\.' EvalSummary 100ms 5
+    'dev\.dynconfig\.bench\.eval\.Dynconfig(Eval|NativeFileEval|FlagdFileEval)\.' EvalSummary 100ms 5 \
+    --only-run
 }
 
 # Section 2: a method rewritten by the agent vs the same method without it. The JMH host runs from

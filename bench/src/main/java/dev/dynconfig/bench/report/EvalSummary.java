@@ -81,12 +81,17 @@ public final class EvalSummary {
     }
   }
 
+  /**
+   * {@code EvalSummary [--only-run] result.json}: with {@code --only-run}, rows none of whose
+   * benchmarks are in the JSON are left out (a run of some rows only) instead of shown as failed.
+   */
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: EvalSummary <jmh-result.json>");
+    boolean onlyRun = args.length == 2 && args[0].equals("--only-run");
+    if (args.length != 1 && !onlyRun) {
+      System.err.println("usage: EvalSummary [--only-run] <jmh-result.json>");
       System.exit(2);
     }
-    System.out.print(render(read(Path.of(args[0]))));
+    System.out.print(render(read(Path.of(args[args.length - 1])), onlyRun));
   }
 
   /** Reads a JMH JSON result file into "ClassName.method" → result. */
@@ -119,6 +124,15 @@ public final class EvalSummary {
     return results;
   }
 
+  private static boolean ran(Map<String, Result> results, String library) {
+    for (String scenario : SCENARIOS) {
+      if (results.containsKey(library + "." + scenario)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The mean of each fork's iterations ({@code rawData} is one array of iterations per fork). */
   private static double[] forkMeans(JsonNode rawData) {
     double[] means = new double[rawData.size()];
@@ -134,6 +148,10 @@ public final class EvalSummary {
   }
 
   static String render(Map<String, Result> results) {
+    return render(results, false);
+  }
+
+  static String render(Map<String, Result> results, boolean onlyRun) {
     StringBuilder out = new StringBuilder();
     out.append("| library |");
     for (String label : SCENARIO_LABELS) {
@@ -144,6 +162,9 @@ public final class EvalSummary {
     }
     out.append('\n').append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+      if (onlyRun && !ran(results, library.getKey())) {
+        continue;
+      }
       out.append("| ").append(library.getValue()).append(" |");
       for (String scenario : SCENARIOS) {
         Result r = results.get(library.getKey() + "." + scenario);
