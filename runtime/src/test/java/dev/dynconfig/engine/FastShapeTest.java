@@ -237,6 +237,68 @@ class FastShapeTest {
     }
   }
 
+  /**
+   * {@link FastShape#evaluate} must stay a call from {@code Engine.evaluate} (see its Javadoc): C2
+   * never inlines a method of more than {@code FreqInlineSize} (325) bytes of bytecode.
+   */
+  @org.junit.jupiter.api.Test
+  void fastShapeEvaluate_isTooLargeForTheJitToInline() throws Exception {
+    assertThat(bytecodeLength(FastShape.class, "evaluate")).isGreaterThan(325);
+  }
+
+  /** The length of the Code attribute of the one method of this name, read from the class file. */
+  private static int bytecodeLength(Class<?> type, String method) throws Exception {
+    try (var in =
+        new java.io.DataInputStream(type.getResourceAsStream(type.getSimpleName() + ".class"))) {
+      in.skipBytes(8); // magic, minor, major
+      int count = in.readUnsignedShort();
+      String[] utf8 = new String[count];
+      for (int i = 1; i < count; i++) {
+        int tag = in.readUnsignedByte();
+        switch (tag) {
+          case 1 -> utf8[i] = in.readUTF();
+          case 3, 4 -> in.skipBytes(4);
+          case 5, 6 -> {
+            in.skipBytes(8);
+            i++; // longs and doubles take two entries
+          }
+          case 7, 8, 16, 19, 20 -> in.skipBytes(2);
+          case 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
+          case 15 -> in.skipBytes(3);
+          default -> throw new IllegalStateException("constant pool tag " + tag);
+        }
+      }
+      in.skipBytes(6); // access flags, this, super
+      in.skipBytes(2 * in.readUnsignedShort()); // interfaces
+      for (int f = in.readUnsignedShort(); f > 0; f--) {
+        in.skipBytes(6);
+        for (int a = in.readUnsignedShort(); a > 0; a--) {
+          in.skipBytes(2);
+          in.skipBytes(in.readInt());
+        }
+      }
+      int found = -1;
+      for (int m = in.readUnsignedShort(); m > 0; m--) {
+        in.skipBytes(2);
+        String name = utf8[in.readUnsignedShort()];
+        in.skipBytes(2);
+        for (int a = in.readUnsignedShort(); a > 0; a--) {
+          String attribute = utf8[in.readUnsignedShort()];
+          int length = in.readInt();
+          if (name.equals(method) && attribute.equals("Code")) {
+            in.skipBytes(4); // max stack, max locals
+            assertThat(found).as("one method named %s", method).isEqualTo(-1);
+            found = in.readInt();
+            in.skipBytes(length - 8);
+          } else {
+            in.skipBytes(length);
+          }
+        }
+      }
+      return found;
+    }
+  }
+
   /** Users with ASCII and non-ASCII ids, in every form a context can take. */
   private static List<EvaluationContext> contexts() {
     List<EvaluationContext> out = new ArrayList<>();
