@@ -20,8 +20,8 @@ import dev.dynconfig.internal.rules.RuleShapes;
  * </ul>
  *
  * <p>A null result from {@link #evaluate} sends the call to the flag's full evaluation: an
- * attribute that is not a String (JsonLogic's loose equality), and, where the format says more than
- * a precomputed result can, a missing bucketing key.
+ * attribute that is a list, a map or another object (JsonLogic compares its string form), and,
+ * where the format says more than a precomputed result can, a missing bucketing key.
  */
 final class FastShape {
   final int shape;
