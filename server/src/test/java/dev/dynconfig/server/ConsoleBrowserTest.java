@@ -458,12 +458,15 @@ class ConsoleBrowserTest {
     awaitStatus("Saved");
     JsonNode doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("state").asText()).isEqualTo("DISABLED");
+    // The status still reads "Saved" from the toggle: wait for the second save's own message.
+    String afterToggle = driver.findElement(By.id("status")).getText();
     row("show-banner").findElement(By.cssSelector("button.edit")).click();
     WebElement dv =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("defaultVariant")));
     dv.clear();
     dv.sendKeys("on");
     driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
+    wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("status"), afterToggle)));
     awaitStatus("Saved");
     doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("defaultVariant").asText())
