@@ -314,7 +314,7 @@ public final class DynamicConfig implements AutoCloseable {
    * The engine as the sink sources deliver documents to (for sources created outside the options,
    * e.g. by the agent or in tests).
    */
-  public dev.dynconfig.source.SourceSink sink() {
+  public dev.dynconfig.internal.source.SourceSink sink() {
     return engine;
   }
 

@@ -190,8 +190,8 @@ public final class DynamicConfigOptions {
         + file
         + ", url="
         + (urls.size() > 1
-            ? urls.stream().map(dev.dynconfig.sync.RedactedUrl::of).toList()
-            : dev.dynconfig.sync.RedactedUrl.of(url))
+            ? urls.stream().map(dev.dynconfig.internal.source.remote.RedactedUrl::of).toList()
+            : dev.dynconfig.internal.source.remote.RedactedUrl.of(url))
         + ", token="
         + (token == null ? "none" : "***")
         + ", pollingInterval="

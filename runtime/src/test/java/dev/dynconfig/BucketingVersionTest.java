@@ -5,7 +5,7 @@ import static dev.dynconfig.Docs.offer;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.source.SourceSink.OfferResult;
+import dev.dynconfig.internal.source.SourceSink.OfferResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.dynconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.source.SourceSink.OfferResult;
+import dev.dynconfig.internal.source.SourceSink.OfferResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.dynconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.source.SourceSink;
+import dev.dynconfig.internal.source.SourceSink;
 import java.nio.charset.StandardCharsets;
 
 /** Helpers to feed documents to an engine in tests. */

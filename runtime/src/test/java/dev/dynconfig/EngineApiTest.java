@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dynconfig.engine.EngineIntrospection;
-import dev.dynconfig.source.SourceSink.OfferResult;
+import dev.dynconfig.internal.source.SourceSink.OfferResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

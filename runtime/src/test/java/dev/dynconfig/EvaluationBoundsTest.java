@@ -4,8 +4,8 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.document.DocumentParser;
+import dev.dynconfig.internal.document.DocumentParser;
+import dev.dynconfig.internal.json.DocumentException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -6,9 +6,9 @@ import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.document.DocumentParser;
-import dev.dynconfig.source.SourceSink.OfferResult;
+import dev.dynconfig.internal.document.DocumentParser;
+import dev.dynconfig.internal.json.DocumentException;
+import dev.dynconfig.internal.source.SourceSink.OfferResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

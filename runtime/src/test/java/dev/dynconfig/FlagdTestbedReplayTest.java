@@ -4,8 +4,8 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.DocumentException;
+import dev.dynconfig.internal.json.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

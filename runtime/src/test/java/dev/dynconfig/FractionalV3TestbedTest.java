@@ -4,7 +4,7 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.dynconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dynconfig.sync.OfflineCache;
+import dev.dynconfig.internal.source.remote.OfflineCache;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public final class Launcher {
   private static final String SERVER = "dev.dynconfig.server.ServerMain";
-  private static final String CLI = "dev.dynconfig.cli.Cli";
+  private static final String CLI = "dev.dynconfig.internal.cli.Cli";
   private static final String TRANSFER = "dev.dynconfig.server.StoreTransfer";
   private static final String HASH_TOKEN = "dev.dynconfig.server.HashTokenMain";
   private static final String INVENTORY = "dev.dynconfig.agent.internal.Inventory";

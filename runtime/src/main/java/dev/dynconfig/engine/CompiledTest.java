@@ -2,7 +2,7 @@ package dev.dynconfig.engine;
 
 import dev.dynconfig.AbTest;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.rules.Bucketing;
+import dev.dynconfig.internal.rules.Bucketing;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 

@@ -1,7 +1,7 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.EvaluationContext;
-import dev.dynconfig.rules.RuleData;
+import dev.dynconfig.internal.rules.RuleData;
 import java.time.Clock;
 import java.util.Map;
 
@@ -24,8 +24,8 @@ final class ContextData implements RuleData {
   /**
    * Binds the calling thread's instance (or a fresh one if it is already in use).
    *
-   * @param bucketingVersion what {@code fractional} uses ({@link dev.dynconfig.rules.Bucketing#V1}
-   *     or {@code V2})
+   * @param bucketingVersion what {@code fractional} uses ({@link
+   *     dev.dynconfig.internal.rules.Bucketing#V1} or {@code V2})
    */
   static ContextData bind(
       EvaluationContext context,

@@ -4,7 +4,7 @@ import dev.dynconfig.AbTest;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.Subscription;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.document.Document;
+import dev.dynconfig.internal.document.Document;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,7 +35,7 @@ public interface EngineIntrospection {
 
   /**
    * A flag's definition: a {@link dev.dynconfig.FeatureFlag} (native) or a {@link
-   * dev.dynconfig.document.FlagdFlag}; null when unknown.
+   * dev.dynconfig.internal.document.FlagdFlag}; null when unknown.
    */
   Object flagDefinition(String flagKey);
 

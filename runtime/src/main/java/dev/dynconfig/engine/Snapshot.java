@@ -1,7 +1,7 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.FlagEvaluation;
-import dev.dynconfig.document.Document;
+import dev.dynconfig.internal.document.Document;
 import java.util.Map;
 
 /**

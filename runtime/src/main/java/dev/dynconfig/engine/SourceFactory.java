@@ -2,9 +2,9 @@ package dev.dynconfig.engine;
 
 import dev.dynconfig.DynamicConfigException;
 import dev.dynconfig.DynamicConfigOptions;
-import dev.dynconfig.source.ConfigSource;
-import dev.dynconfig.source.FileSource;
-import dev.dynconfig.sync.RemoteSources;
+import dev.dynconfig.internal.source.ConfigSource;
+import dev.dynconfig.internal.source.FileSource;
+import dev.dynconfig.internal.source.remote.RemoteSources;
 
 /** Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. */
 final class SourceFactory {

@@ -1,7 +1,7 @@
 package dev.dynconfig.jmx;
 
 import dev.dynconfig.DynamicConfig;
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,8 +5,9 @@ import dev.dynconfig.DynamicConfigState;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.document.Json;
 import dev.dynconfig.engine.EngineIntrospection.AssignmentResult;
+import dev.dynconfig.internal.json.Json;
+import dev.dynconfig.internal.json.StrictJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,12 +68,12 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
 
   @Override
   public Map<String, String[]> getUnknownKeys() {
-    return dev.dynconfig.insight.UnknownKeys.snapshot();
+    return dev.dynconfig.internal.insight.UnknownKeys.snapshot();
   }
 
   @Override
   public Map<String, Long> getAnonymousCalls() {
-    return dev.dynconfig.insight.AnonymousCalls.snapshot();
+    return dev.dynconfig.internal.insight.AnonymousCalls.snapshot();
   }
 
   @Override

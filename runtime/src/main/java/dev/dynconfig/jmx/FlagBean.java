@@ -1,8 +1,9 @@
 package dev.dynconfig.jmx;
 
 import dev.dynconfig.DynamicConfig;
-import dev.dynconfig.document.FlagdFlag;
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.document.FlagdFlag;
+import dev.dynconfig.internal.json.Json;
+import dev.dynconfig.internal.json.StrictJson;
 import java.util.Locale;
 
 /** {@code dev.dynconfig:type=Flag,name=<key>}; reads the live snapshot on every call. */

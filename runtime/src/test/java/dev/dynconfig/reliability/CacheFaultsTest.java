@@ -4,9 +4,9 @@ import static dev.dynconfig.reliability.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.RetryOptions;
-import dev.dynconfig.sync.OfflineCache;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
+import dev.dynconfig.internal.source.remote.OfflineCache;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

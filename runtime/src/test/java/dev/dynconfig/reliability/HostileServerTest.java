@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
-import dev.dynconfig.sync.HttpPollingSource;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
+import dev.dynconfig.internal.source.remote.HttpPollingSource;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

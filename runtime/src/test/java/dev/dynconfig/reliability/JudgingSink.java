@@ -3,7 +3,7 @@ package dev.dynconfig.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynconfig.ConnectionStatus;
-import dev.dynconfig.source.SourceSink;
+import dev.dynconfig.internal.source.SourceSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
-import dev.dynconfig.insight.FleetReports;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
+import dev.dynconfig.internal.insight.FleetReports;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,7 +1,7 @@
 package dev.dynconfig.server;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.document.DocumentParser;
+import dev.dynconfig.internal.document.DocumentParser;
+import dev.dynconfig.internal.json.DocumentException;
 
 /**
  * Validates a candidate document before the server stores or serves it. The default is the engine's

@@ -1,7 +1,7 @@
 package dev.dynconfig.server;
 
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.sync.TlsSuites;
+import dev.dynconfig.internal.json.DocumentException;
+import dev.dynconfig.internal.source.remote.TlsSuites;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class DynconfigServer implements AutoCloseable {
   private final WireForms wire = new WireForms();
   private final ConnectionCaps caps;
   private final Map<Channel, StreamHandler> streams = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private ServedStore store;
   private volatile FleetRegistry fleet;
   private SslContext ssl;
@@ -349,6 +351,11 @@ public final class DynconfigServer implements AutoCloseable {
   /** Stops listening, closes every connection and the store. Idempotent. */
   @Override
   public void close() {
+    // A second close (try-with-resources after a shutdown hook, say) must not close the store
+    // twice: a store's close is not required to be idempotent.
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }

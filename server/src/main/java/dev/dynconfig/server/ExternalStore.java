@@ -2,7 +2,7 @@ package dev.dynconfig.server;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.internal.json.DocumentException;
 import dev.dynconfig.server.store.DocumentChange;
 import dev.dynconfig.server.store.DocumentStore;
 import dev.dynconfig.server.store.DocumentStoreProvider;

@@ -1,8 +1,8 @@
 package dev.dynconfig.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.sync.AtomicFiles;
+import dev.dynconfig.internal.files.AtomicFiles;
+import dev.dynconfig.internal.json.DocumentException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

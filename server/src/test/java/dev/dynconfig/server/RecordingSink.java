@@ -1,7 +1,7 @@
 package dev.dynconfig.server;
 
 import dev.dynconfig.ConnectionStatus;
-import dev.dynconfig.source.SourceSink;
+import dev.dynconfig.internal.source.SourceSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

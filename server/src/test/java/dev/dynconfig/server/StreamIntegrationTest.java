@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
-import dev.dynconfig.sync.HttpPollingSource;
-import dev.dynconfig.sync.OfflineCache;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
+import dev.dynconfig.internal.source.remote.HttpPollingSource;
+import dev.dynconfig.internal.source.remote.OfflineCache;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;

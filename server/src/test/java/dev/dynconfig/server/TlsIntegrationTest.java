@@ -6,9 +6,9 @@ import static dev.dynconfig.server.ServerFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
-import dev.dynconfig.sync.HttpPollingSource;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
+import dev.dynconfig.internal.source.remote.HttpPollingSource;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.URI;

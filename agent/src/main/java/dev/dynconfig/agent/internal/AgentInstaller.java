@@ -167,7 +167,7 @@ public final class AgentInstaller {
       faults.attach(engine); // before the dispatcher subscribes: its listeners run first
     }
     Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
-    dev.dynconfig.insight.FleetReports.install(
+    dev.dynconfig.internal.insight.FleetReports.install(
         new FleetReportSource(sites, options.app(), version()), options.reportInterval());
     log.info(
         "agent {} started{}: {}", version(), late ? " (late attach)" : "", options.engineOptions());

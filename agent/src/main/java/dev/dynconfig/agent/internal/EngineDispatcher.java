@@ -4,7 +4,7 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,8 +5,8 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.ToggleConstant;
-import dev.dynconfig.document.FlagdFlag;
 import dev.dynconfig.engine.ConstantResult;
+import dev.dynconfig.internal.document.FlagdFlag;
 
 /**
  * The engine questions the rewritten methods ask. {@link #of(DynamicConfig)} adapts the engine;
@@ -179,7 +179,7 @@ interface Evaluator {
           case TEST -> engine.introspection().testIds();
           case CONFIG -> {
             java.util.List<String> keys = new java.util.ArrayList<>();
-            dev.dynconfig.document.Document d = engine.introspection().document();
+            dev.dynconfig.internal.document.Document d = engine.introspection().document();
             if (d != null) {
               d.config()
                   .forEach((ns, values) -> values.keySet().forEach(k -> keys.add(ns + "." + k)));

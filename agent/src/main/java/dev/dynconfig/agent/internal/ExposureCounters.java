@@ -1,6 +1,6 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.insight.LatencyBuckets;
+import dev.dynconfig.internal.insight.LatencyBuckets;
 
 /**
  * Exposures of one site: per branch ("slot": a variant of a {@code @Variant} site, true/false of a

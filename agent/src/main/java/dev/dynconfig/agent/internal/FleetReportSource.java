@@ -1,9 +1,9 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.insight.AnonymousCalls;
-import dev.dynconfig.insight.FleetReports;
-import dev.dynconfig.insight.LatencyBuckets;
-import dev.dynconfig.insight.UnknownKeys;
+import dev.dynconfig.internal.insight.AnonymousCalls;
+import dev.dynconfig.internal.insight.FleetReports;
+import dev.dynconfig.internal.insight.LatencyBuckets;
+import dev.dynconfig.internal.insight.UnknownKeys;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

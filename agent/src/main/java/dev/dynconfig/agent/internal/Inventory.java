@@ -2,12 +2,12 @@ package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.AbTest;
 import dev.dynconfig.FeatureFlag;
-import dev.dynconfig.document.Document;
-import dev.dynconfig.document.DocumentException;
-import dev.dynconfig.document.DocumentParser;
-import dev.dynconfig.document.FlagdFlag;
-import dev.dynconfig.document.Json;
-import dev.dynconfig.insight.ClosestKey;
+import dev.dynconfig.internal.document.Document;
+import dev.dynconfig.internal.document.DocumentParser;
+import dev.dynconfig.internal.document.FlagdFlag;
+import dev.dynconfig.internal.insight.ClosestKey;
+import dev.dynconfig.internal.json.DocumentException;
+import dev.dynconfig.internal.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.insight.AnonymousCalls;
-import dev.dynconfig.insight.ClosestKey;
-import dev.dynconfig.insight.UnknownKeys;
+import dev.dynconfig.internal.insight.AnonymousCalls;
+import dev.dynconfig.internal.insight.ClosestKey;
+import dev.dynconfig.internal.insight.UnknownKeys;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,7 +1,7 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.document.Json;
-import dev.dynconfig.document.PlainConversion;
+import dev.dynconfig.internal.json.Json;
+import dev.dynconfig.internal.json.PlainConversion;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;

@@ -2,7 +2,7 @@ package dev.dynconfig.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.server.DynconfigServer;
 import java.net.URI;
 import java.net.http.HttpClient;

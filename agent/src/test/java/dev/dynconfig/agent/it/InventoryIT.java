@@ -3,7 +3,7 @@ package dev.dynconfig.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.shop.ShopDemo;
-import dev.dynconfig.document.Json;
+import dev.dynconfig.internal.json.Json;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.dynconfig.bench.replicas;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
+import dev.dynconfig.internal.source.SourceSink;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import dev.dynconfig.server.DynconfigServer;
-import dev.dynconfig.source.SourceSink;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

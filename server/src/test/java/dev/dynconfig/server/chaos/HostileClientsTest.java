@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.RetryOptions;
+import dev.dynconfig.internal.source.SourceSink;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import dev.dynconfig.server.DynconfigServer;
-import dev.dynconfig.source.SourceSink;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

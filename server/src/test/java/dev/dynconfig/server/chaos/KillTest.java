@@ -12,7 +12,7 @@ import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.Fallback;
 import dev.dynconfig.RetryOptions;
 import dev.dynconfig.SourceKind;
-import dev.dynconfig.sync.AtomicFiles;
+import dev.dynconfig.internal.files.AtomicFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.dynconfig.store.postgresql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dynconfig.document.DocumentParser;
+import dev.dynconfig.internal.document.DocumentParser;
 import dev.dynconfig.server.store.DocumentChange;
 import dev.dynconfig.server.store.StoredDocument;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.dynconfig.store.postgresql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dynconfig.document.DocumentException;
+import dev.dynconfig.internal.json.DocumentException;
 import dev.dynconfig.server.store.DocumentChange;
 import dev.dynconfig.server.store.HistoryEntry;
 import dev.dynconfig.server.store.StoreUnavailableException;
@@ -184,7 +184,7 @@ class PostgresStoreTest {
     DocumentChange validated =
         (cur, next, tx) -> {
           byte[] b = broken.apply(cur, next, tx);
-          dev.dynconfig.document.DocumentParser.parse(b, "edit");
+          dev.dynconfig.internal.document.DocumentParser.parse(b, "edit");
           return b;
         };
     assertThatThrownBy(

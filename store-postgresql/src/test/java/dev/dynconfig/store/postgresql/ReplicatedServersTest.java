@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynconfig.RetryOptions;
+import dev.dynconfig.internal.source.remote.RemoteSettings;
+import dev.dynconfig.internal.source.remote.WebSocketSource;
 import dev.dynconfig.server.DynconfigServer;
 import dev.dynconfig.server.StoreTransfer;
-import dev.dynconfig.sync.RemoteSettings;
-import dev.dynconfig.sync.WebSocketSource;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.dynconfig.store.postgresql;
 
 import dev.dynconfig.ConnectionStatus;
-import dev.dynconfig.source.SourceSink;
+import dev.dynconfig.internal.source.SourceSink;
 import java.util.ArrayList;
 import java.util.List;
 

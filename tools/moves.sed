@@ -1,0 +1,20 @@
+# Old -> new fully qualified names of issue #11's package moves (runtime).
+# Apply to Java sources, poms and docs: sed -i -E -f moves.sed FILE...
+# Idempotent. Package lines of files still in an old package must be fixed by hand
+# (dev.dynconfig.document splits into internal.json and internal.document).
+s/\bdev\.dynconfig\.document\.Json\b/dev.dynconfig.internal.json.Json/g
+s/\bdev\.dynconfig\.document\.StrictJsonReader\b/dev.dynconfig.internal.json.StrictJsonReader/g
+s/\bdev\.dynconfig\.document\.JacksonReader\b/dev.dynconfig.internal.json.JacksonReader/g
+s/\bdev\.dynconfig\.document\.PlainJson\b/dev.dynconfig.internal.json.PlainJson/g
+s/\bdev\.dynconfig\.document\.DocumentException\b/dev.dynconfig.internal.json.DocumentException/g
+s/\bdev\.dynconfig\.jmx\.StrictJson\b/dev.dynconfig.internal.json.StrictJson/g
+s/\bdev\.dynconfig\.document\.Document\b/dev.dynconfig.internal.document.Document/g
+s/\bdev\.dynconfig\.document\.DocumentParser\b/dev.dynconfig.internal.document.DocumentParser/g
+s/\bdev\.dynconfig\.document\.Validator\b/dev.dynconfig.internal.document.Validator/g
+s/\bdev\.dynconfig\.document\.FlagdFlag\b/dev.dynconfig.internal.document.FlagdFlag/g
+s/\bdev\.dynconfig\.sync\.AtomicFiles\b/dev.dynconfig.internal.files.AtomicFiles/g
+s/\bdev\.dynconfig\.source(\.|;|\b)/dev.dynconfig.internal.source\1/g
+s/\bdev\.dynconfig\.sync(\.|;|\b)/dev.dynconfig.internal.source.remote\1/g
+s/\bdev\.dynconfig\.rules(\.|;|\b)/dev.dynconfig.internal.rules\1/g
+s/\bdev\.dynconfig\.insight(\.|;|\b)/dev.dynconfig.internal.insight\1/g
+s/\bdev\.dynconfig\.cli(\.|;|\b)/dev.dynconfig.internal.cli\1/g
