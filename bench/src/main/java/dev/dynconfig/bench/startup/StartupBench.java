@@ -163,6 +163,14 @@ public final class StartupBench {
     System.out.println("- Spring Boot response without the agent: `" + spring.plainBody + "`");
     System.out.println("- Spring Boot response with the agent: `" + spring.agentBody + "`");
     System.out.println();
+    System.out.println(
+        "Spring Boot, process start to first HTTP 200 (ms), and CPU until then (s), per side:");
+    System.out.println();
+    System.out.println("| | median | mean | min | p90 | max | CPU median | CPU min | CPU max |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    springRow("without the agent", springPlain);
+    springRow("with the agent", springAgent);
+    System.out.println();
     System.out.println("The generated app in detail:");
     System.out.println();
     System.out.printf(Locale.ROOT, "%d runs each, alternating; times in ms%n%n", runs);
@@ -331,6 +339,22 @@ public final class StartupBench {
         cb - ca,
         100 * (cb - ca) / ca,
         classes);
+  }
+
+  private static void springRow(String label, List<Run> runs) {
+    double[] cpu = runs.stream().mapToDouble(Run::cpuSeconds).sorted().toArray();
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.0f | %.0f | %d | %d | %d | %.2f | %.2f | %.2f |%n",
+        label,
+        median(runs, true),
+        mean(runs),
+        min(runs, true),
+        percentile(runs, 0.9),
+        runs.stream().mapToLong(Run::mainMs).max().orElse(0),
+        medianCpu(runs),
+        cpu[0],
+        cpu[cpu.length - 1]);
   }
 
   static double medianCpu(List<Run> runs) {
