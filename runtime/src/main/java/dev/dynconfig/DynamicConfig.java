@@ -2,6 +2,7 @@ package dev.dynconfig;
 
 import dev.dynconfig.engine.Engine;
 import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.engine.EngineParts;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -28,12 +29,14 @@ public final class DynamicConfig implements AutoCloseable {
   private static final Object SINGLETON_LOCK = new Object();
   private static volatile DynamicConfig instance;
 
-  private final Engine engine;
+  private final EngineParts parts;
+  private final Engine engine; // the read side, evaluation
   private final Object jmxLock = new Object();
   private AutoCloseable jmx; // guarded by jmxLock; the MBeans while registered
 
   private DynamicConfig(DynamicConfigOptions options) {
-    this.engine = new Engine(options);
+    this.parts = EngineParts.create(options, () -> SourceFactory.create(options));
+    this.engine = parts.reader();
   }
 
   /** Process-wide instance: created on first call with these options (later options ignored). */
@@ -76,7 +79,7 @@ public final class DynamicConfig implements AutoCloseable {
    *     source kind is not available
    */
   public void initialize() {
-    engine.initialize();
+    parts.sources().initialize();
     if (engine.options().registerJmx()) {
       startJmx();
     }
@@ -89,7 +92,9 @@ public final class DynamicConfig implements AutoCloseable {
       }
       try {
         // Referenced only here, so java.management is needed only when JMX is asked for.
-        jmx = dev.dynconfig.jmx.JmxRegistration.start(this);
+        jmx =
+            dev.dynconfig.jmx.JmxRegistration.start(
+                parts.introspection(), engine.options().jmxRegistrationDelay());
       } catch (LinkageError e) {
         org.slf4j.LoggerFactory.getLogger("dev.dynconfig.jmx")
             .warn("JMX is not available in this JVM (java.management missing?); no MBeans", e);
@@ -155,7 +160,7 @@ public final class DynamicConfig implements AutoCloseable {
    * @throws DynamicConfigException when the flag is invalid (same rules as documents)
    */
   public void registerFlag(FeatureFlag flag) {
-    engine.registerFlag(flag);
+    parts.writer().registerFlag(flag);
   }
 
   /**
@@ -164,7 +169,7 @@ public final class DynamicConfig implements AutoCloseable {
    * @throws DynamicConfigException when the test is invalid (same rules as documents)
    */
   public void registerTest(AbTest test) {
-    engine.registerTest(test);
+    parts.writer().registerTest(test);
   }
 
   /**
@@ -202,7 +207,7 @@ public final class DynamicConfig implements AutoCloseable {
    * local}.
    */
   public void setRuntimeConfig(String namespace, String key, Object value) {
-    engine.setRuntimeConfig(namespace, key, value);
+    parts.writer().setRuntimeConfig(namespace, key, value);
   }
 
   /** The runtime-config value as plain JSON values (Map, List, String, Long, Double …), or null. */
@@ -238,7 +243,7 @@ public final class DynamicConfig implements AutoCloseable {
    * listener that throws is logged and does not affect others.
    */
   public Subscription subscribeToConfig(String namespace, String key, ConfigListener listener) {
-    return engine.subscribeToConfig(namespace, key, listener);
+    return parts.listeners().subscribeToConfig(namespace, key, listener);
   }
 
   /**
@@ -246,7 +251,7 @@ public final class DynamicConfig implements AutoCloseable {
    * everything, also for keys no document defines, and survive reloads until removed.
    */
   public void setOverride(String flagKey, Object value) {
-    engine.setOverride(flagKey, value);
+    parts.writer().setOverride(flagKey, value);
   }
 
   public Object getOverride(String flagKey) {
@@ -254,7 +259,7 @@ public final class DynamicConfig implements AutoCloseable {
   }
 
   public void removeOverride(String flagKey) {
-    engine.removeOverride(flagKey);
+    parts.writer().removeOverride(flagKey);
   }
 
   /** The current overrides (unmodifiable). */
@@ -263,31 +268,31 @@ public final class DynamicConfig implements AutoCloseable {
   }
 
   public void clearOverrides() {
-    engine.clearOverrides();
+    parts.writer().clearOverrides();
   }
 
   public DynamicConfigState getState() {
-    return engine.state();
+    return parts.state().get();
   }
 
   /** Calls {@code listener} with every new state. A listener that throws is logged and ignored. */
   public Subscription subscribeToState(Consumer<DynamicConfigState> listener) {
-    return engine.subscribeToState(listener);
+    return parts.state().subscribe(listener);
   }
 
   /** Re-reads the source now and applies what it gets. */
   public void forceRefresh() {
-    engine.refresh();
+    parts.sources().refresh();
   }
 
   /** Fetches the current document from the source now (same as {@link #forceRefresh()}). */
   public void syncWithRemote() {
-    engine.refresh();
+    parts.sources().refresh();
   }
 
   /** Stops watching/polling the source; the last snapshot keeps serving. */
   public void stopPolling() {
-    engine.stopSource();
+    parts.sources().stopSource();
   }
 
   /**
@@ -297,7 +302,7 @@ public final class DynamicConfig implements AutoCloseable {
    */
   public void shutdown() {
     stopJmx();
-    engine.shutdown();
+    parts.sources().shutdown();
     synchronized (SINGLETON_LOCK) {
       if (instance == this) {
         instance = null;
@@ -307,7 +312,7 @@ public final class DynamicConfig implements AutoCloseable {
 
   /** Counters, definitions and snapshot events for operators' tools (JMX, agent, server). */
   public EngineIntrospection introspection() {
-    return engine;
+    return parts.introspection();
   }
 
   /**
@@ -315,7 +320,7 @@ public final class DynamicConfig implements AutoCloseable {
    * e.g. by the agent or in tests).
    */
   public dev.dynconfig.internal.source.SourceSink sink() {
-    return engine;
+    return parts.writer();
   }
 
   @Override

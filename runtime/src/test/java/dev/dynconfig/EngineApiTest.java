@@ -333,7 +333,7 @@ class EngineApiTest {
   }
 
   @Test
-  void constantResult_isTheEvaluation_forContextFreeFlags_overridesAndUnknownKeys() {
+  void constant_isTheEvaluation_forContextFreeFlags_overridesAndUnknownKeys() {
     load(
         config,
         q(
@@ -343,24 +343,26 @@ class EngineApiTest {
                 + " {'key': 'targeted', 'defaultValue': false,"
                 + " 'targeting': {'==': [{'var': 'plan'}, 'premium']}}]}"));
     EngineIntrospection in = config.introspection();
-    assertThat(in.constantResult("f", false).result())
+    assertThat(in.contextNeeds("f", false).constant().result())
         .isEqualTo(config.evaluateFlag("f", EvaluationContext.empty(), false));
-    assertThat(in.constantResult("unknown", true).result().value()).isEqualTo(true);
-    assertThat(in.constantResult("rollout", false)).isNull();
-    assertThat(in.constantResult("targeted", false)).isNull();
-    assertThat(in.constantResult("expiring", false)).as("expiry depends on the clock").isNull();
+    assertThat(in.contextNeeds("unknown", true).constant().result().value()).isEqualTo(true);
+    assertThat(in.contextNeeds("rollout", false).constant()).isNull();
+    assertThat(in.contextNeeds("targeted", false).constant()).isNull();
+    assertThat(in.contextNeeds("expiring", false).constant())
+        .as("expiry depends on the clock")
+        .isNull();
 
     config.setOverride("targeted", true);
-    assertThat(in.constantResult("targeted", false).result().value()).isEqualTo(true);
+    assertThat(in.contextNeeds("targeted", false).constant().result().value()).isEqualTo(true);
   }
 
   @Test
   void constantResult_recordUse_countsLikeAnEvaluation() {
     load(config, doc(1, false, 1));
-    var constant = config.introspection().constantResult("f", true);
+    var constant = config.introspection().contextNeeds("f", true).constant();
     constant.recordUse();
     constant.recordUse();
-    config.introspection().constantResult("unknown", true).recordUse();
+    config.introspection().contextNeeds("unknown", true).constant().recordUse();
     assertThat(config.introspection().flagCounts("f"))
         .isEqualTo(new EngineIntrospection.FlagCounts(0, 2, 0));
     assertThat(config.introspection().flagCounts("unknown"))

@@ -171,7 +171,7 @@ final class EngineEvents {
     EngineIntrospection engine = config.introspection();
     Map<String, Object> next = new HashMap<>();
     for (String k : engine.flagKeys()) {
-      next.put(k, engine.flagDefinition(k));
+      next.put(k, engine.flagDefinitionJson(k));
     }
     definitions = next;
     overrides = config.getOverrides();

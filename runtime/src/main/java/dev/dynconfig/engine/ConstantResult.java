@@ -6,7 +6,7 @@ import dev.dynconfig.FlagEvaluation;
  * A flag's result that is the same for every context and every instant for as long as the snapshot
  * it was read from is current: an override, an undefined flag (the caller's default), or a flag
  * without targeting, rollout, environments, minimum role or expiry. Obtained from {@link
- * EngineIntrospection#constantResult}; callers that serve it without asking the engine again (the
+ * EngineIntrospection#contextNeeds}; callers that serve it without asking the engine again (the
  * agent's rewritten methods) call {@link #recordUse()} per use so the evaluation counters stay what
  * they would have been, and drop it when the snapshot changes ({@link
  * EngineIntrospection#subscribeToSnapshots}).

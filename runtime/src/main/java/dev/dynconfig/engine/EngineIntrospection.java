@@ -1,17 +1,21 @@
 package dev.dynconfig.engine;
 
 import dev.dynconfig.AbTest;
+import dev.dynconfig.DynamicConfigState;
 import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Subscription;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.internal.document.Document;
+import dev.dynconfig.internal.document.FlagdFlag.VariantType;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What operators' tools (JMX, the agent, the server) see of a running engine, beyond the user API.
- * Reached through {@code DynamicConfig.introspection()}. Every method is thread-safe, never throws
- * for unknown keys (it returns null or zeros) and reflects the snapshot current at the call.
+ * What operators' tools (JMX, the agent, the server) see of a running engine and may do to it,
+ * beyond the user API. Reached through {@code DynamicConfig.introspection()}. Every method is
+ * thread-safe, never throws for unknown keys (it returns null or zeros) and reflects the snapshot
+ * current at the call.
  */
 public interface EngineIntrospection {
 
@@ -33,11 +37,14 @@ public interface EngineIntrospection {
   /** Ids of all A/B tests in the current snapshot, sorted. */
   Set<String> testIds();
 
+  /** The state: initialized, syncing, connection, last sync, last error, version. */
+  DynamicConfigState state();
+
   /**
-   * A flag's definition: a {@link dev.dynconfig.FeatureFlag} (native) or a {@link
-   * dev.dynconfig.internal.document.FlagdFlag}; null when unknown.
+   * The variant type of a flagd flag (its values are of that JSON type); null for a native flag
+   * (boolean) or an unknown key.
    */
-  Object flagDefinition(String flagKey);
+  VariantType flagdVariantType(String flagKey);
 
   /** A flag's definition as JSON text, as written in its document; null when unknown. */
   String flagDefinitionJson(String flagKey);
@@ -49,12 +56,15 @@ public interface EngineIntrospection {
   String testDefinitionJson(String testId);
 
   /**
-   * The flag's result for {@code callerDefault} when, in the current snapshot, it depends on
-   * neither the context nor the clock (an override, an undefined flag, a flag without targeting,
-   * rollout, environments, minimum role or expiry); null when it may. Valid until the next snapshot
-   * swap. For callers that cache results per snapshot; see {@link ConstantResult}.
+   * What the flag's result for {@code callerDefault} depends on in the current snapshot, with the
+   * result itself when it is constant; valid until the next snapshot swap ({@link
+   * #subscribeToSnapshots}). For callers that read no more of a context than a flag needs and cache
+   * results per snapshot (the agent's rewritten methods).
    */
-  ConstantResult constantResult(String flagKey, Object callerDefault);
+  ContextNeeds contextNeeds(String flagKey, Object callerDefault);
+
+  /** Evaluates a flag as {@code DynamicConfig.evaluateFlag} does. Never throws. */
+  FlagEvaluation evaluate(String flagKey, EvaluationContext context);
 
   /**
    * How often the flag evaluated to true, false and anything else (since start; zeros if never).
@@ -81,6 +91,23 @@ public interface EngineIntrospection {
 
   /** Removes an override, naming who did it in the change event's {@code source}. */
   void removeOverride(String flagKey, String source);
+
+  /** The current overrides (unmodifiable). */
+  Map<String, Object> overrides();
+
+  /** A runtime-config value as plain JSON values, or null. */
+  Object runtimeConfig(String namespace, String key);
+
+  /**
+   * Sets (or, with null, removes) a runtime-config value, as {@code
+   * DynamicConfig.setRuntimeConfig}.
+   *
+   * @throws dev.dynconfig.DynamicConfigException when the value cannot be stored as JSON
+   */
+  void setRuntimeConfig(String namespace, String key, Object value);
+
+  /** Re-reads the source now (no-op without one). */
+  void refresh();
 
   /**
    * Calls {@code listener} after every snapshot swap (document, registration, override or config

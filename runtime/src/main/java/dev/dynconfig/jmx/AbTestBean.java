@@ -1,23 +1,23 @@
 package dev.dynconfig.jmx;
 
 import dev.dynconfig.AbTest;
-import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.engine.EngineIntrospection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code dev.dynconfig:type=Test,name=<id>}; reads the live snapshot on every call. */
 final class AbTestBean implements AbTestMXBean {
-  private final DynamicConfig config;
+  private final EngineIntrospection engine;
   private final String id;
 
-  AbTestBean(DynamicConfig config, String id) {
-    this.config = config;
+  AbTestBean(EngineIntrospection engine, String id) {
+    this.engine = engine;
     this.id = id;
   }
 
   private AbTest test() {
-    return config.introspection().test(id);
+    return engine.test(id);
   }
 
   @Override
@@ -51,22 +51,22 @@ final class AbTestBean implements AbTestMXBean {
 
   @Override
   public Map<String, Long> getAssignmentCounts() {
-    return new LinkedHashMap<>(config.introspection().assignmentCounts(id));
+    return new LinkedHashMap<>(engine.assignmentCounts(id));
   }
 
   @Override
   public long getUnassignedCount() {
-    return config.introspection().unassignedCount(id);
+    return engine.unassignedCount(id);
   }
 
   @Override
   public String getDefinition() {
-    String json = config.introspection().testDefinitionJson(id);
+    String json = engine.testDefinitionJson(id);
     return json == null ? "" : json;
   }
 
   @Override
   public String[] getGuardedMethods() {
-    return GuardedMethods.forTest(id);
+    return JmxRegistration.guardedMethods().forTest(id);
   }
 }

@@ -1,6 +1,6 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.DynamicConfig;
+import dev.dynconfig.engine.EngineIntrospection;
 import dev.dynconfig.internal.json.Json;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -19,19 +19,19 @@ final class Audit {
   private Audit() {}
 
   /** Sets (value non-null) or removes (null) a flag's override and logs the change. */
-  static void override(DynamicConfig config, String flagKey, Object value) {
+  static void override(EngineIntrospection engine, String flagKey, Object value) {
     if (flagKey == null || flagKey.isEmpty()) {
       throw new IllegalArgumentException("a flag key is required");
     }
-    Object old = config.getOverride(flagKey);
+    Object old = engine.overrides().get(flagKey);
     if (Objects.equals(old, value)) {
       return;
     }
     try {
       if (value == null) {
-        config.introspection().removeOverride(flagKey, SOURCE);
+        engine.removeOverride(flagKey, SOURCE);
       } else {
-        config.introspection().setOverride(flagKey, value, SOURCE);
+        engine.setOverride(flagKey, value, SOURCE);
       }
     } catch (RuntimeException e) {
       throw clientError(e);
@@ -45,13 +45,14 @@ final class Audit {
   }
 
   /** Sets or removes a runtime-config value and logs the change. */
-  static void runtimeConfig(DynamicConfig config, String namespace, String key, Object value) {
+  static void runtimeConfig(
+      EngineIntrospection engine, String namespace, String key, Object value) {
     if (namespace == null || namespace.isEmpty() || key == null || key.isEmpty()) {
       throw new IllegalArgumentException("a namespace and a key are required");
     }
-    Object old = config.getRuntimeConfig(namespace, key);
+    Object old = engine.runtimeConfig(namespace, key);
     try {
-      config.setRuntimeConfig(namespace, key, value);
+      engine.setRuntimeConfig(namespace, key, value);
     } catch (RuntimeException e) {
       throw clientError(e);
     }

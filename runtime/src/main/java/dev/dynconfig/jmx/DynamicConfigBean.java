@@ -1,10 +1,10 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigState;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.TestVariant;
+import dev.dynconfig.engine.EngineIntrospection;
 import dev.dynconfig.engine.EngineIntrospection.AssignmentResult;
 import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.internal.json.StrictJson;
@@ -16,53 +16,53 @@ import java.util.TreeMap;
 final class DynamicConfigBean implements DynamicConfigMXBean {
   private static final java.util.Set<String> KEYS =
       java.util.Set.of("userId", "sessionId", "environment", "userRole", "targetingKey");
-  private final DynamicConfig config;
+  private final EngineIntrospection engine;
 
-  DynamicConfigBean(DynamicConfig config) {
-    this.config = config;
+  DynamicConfigBean(EngineIntrospection engine) {
+    this.engine = engine;
   }
 
   @Override
   public boolean isInitialized() {
-    return config.getState().initialized();
+    return engine.state().initialized();
   }
 
   @Override
   public String getConnectionStatus() {
-    return String.valueOf(config.getState().connectionStatus());
+    return String.valueOf(engine.state().connectionStatus());
   }
 
   @Override
   public String getLastSyncedAt() {
-    DynamicConfigState s = config.getState();
+    DynamicConfigState s = engine.state();
     return s.lastSyncedAt() == null ? "" : s.lastSyncedAt().toString();
   }
 
   @Override
   public String getLastError() {
-    String e = config.getState().lastError();
+    String e = engine.state().lastError();
     return e == null ? "" : e;
   }
 
   @Override
   public long getVersion() {
-    return config.introspection().version();
+    return engine.version();
   }
 
   @Override
   public String getSource() {
-    return config.introspection().sourceDescription();
+    return engine.sourceDescription();
   }
 
   @Override
   public String getEnvironment() {
-    return config.introspection().environment();
+    return engine.environment();
   }
 
   @Override
   public Map<String, String> getOverrides() {
     Map<String, String> out = new TreeMap<>();
-    config.getOverrides().forEach((k, v) -> out.put(k, Json.write(v)));
+    engine.overrides().forEach((k, v) -> out.put(k, Json.write(v)));
     return out;
   }
 
@@ -78,18 +78,18 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
 
   @Override
   public void setOverride(String flagKey, boolean value) {
-    Audit.override(config, flagKey, value);
+    Audit.override(engine, flagKey, value);
   }
 
   @Override
   public void removeOverride(String flagKey) {
-    Audit.override(config, flagKey, null);
+    Audit.override(engine, flagKey, null);
   }
 
   @Override
   public void clearOverrides() {
-    for (String key : config.getOverrides().keySet().toArray(new String[0])) {
-      Audit.override(config, key, null);
+    for (String key : engine.overrides().keySet().toArray(new String[0])) {
+      Audit.override(engine, key, null);
     }
   }
 
@@ -98,7 +98,7 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
     if (flagKey == null || flagKey.isEmpty()) {
       throw new IllegalArgumentException("a flag key is required");
     }
-    FlagEvaluation r = config.evaluateFlag(flagKey, context(contextJson));
+    FlagEvaluation r = engine.evaluate(flagKey, context(contextJson));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("value", r.value());
     out.put("reason", String.valueOf(r.reason()));
@@ -121,13 +121,11 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
     }
     // explainAssignment: an operator's question must not skew the experiment's counts.
     AssignmentResult a =
-        config
-            .introspection()
-            .explainAssignment(
-                testId,
-                userId == null || userId.isEmpty()
-                    ? EvaluationContext.empty()
-                    : EvaluationContext.ofUser(userId));
+        engine.explainAssignment(
+            testId,
+            userId == null || userId.isEmpty()
+                ? EvaluationContext.empty()
+                : EvaluationContext.ofUser(userId));
     Map<String, Object> out = new LinkedHashMap<>();
     TestVariant v = a.variant();
     out.put("variant", v == null ? null : v.id());
@@ -142,14 +140,14 @@ final class DynamicConfigBean implements DynamicConfigMXBean {
 
   @Override
   public void setRuntimeConfig(String namespace, String key, String jsonValue) {
-    Audit.runtimeConfig(config, namespace, key, runtimeValue(namespace, key, jsonValue));
+    Audit.runtimeConfig(engine, namespace, key, runtimeValue(namespace, key, jsonValue));
   }
 
   @Override
   public void forceRefresh() {
     Audit.log("forceRefresh");
     try {
-      config.forceRefresh();
+      engine.refresh();
     } catch (RuntimeException e) {
       throw Audit.clientError(e);
     }

@@ -1,6 +1,6 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.DynamicConfig;
+import dev.dynconfig.engine.EngineIntrospection;
 import dev.dynconfig.internal.document.FlagdFlag;
 import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.internal.json.StrictJson;
@@ -8,11 +8,11 @@ import java.util.Locale;
 
 /** {@code dev.dynconfig:type=Flag,name=<key>}; reads the live snapshot on every call. */
 final class FlagBean implements FlagMXBean {
-  private final DynamicConfig config;
+  private final EngineIntrospection engine;
   private final String key;
 
-  FlagBean(DynamicConfig config, String key) {
-    this.config = config;
+  FlagBean(EngineIntrospection engine, String key) {
+    this.engine = engine;
     this.key = key;
   }
 
@@ -23,28 +23,28 @@ final class FlagBean implements FlagMXBean {
 
   @Override
   public String getKind() {
-    Object d = config.introspection().flagDefinition(key);
-    if (d instanceof FlagdFlag f) {
-      return "flagd:" + f.type().label();
+    FlagdFlag.VariantType flagd = engine.flagdVariantType(key);
+    if (flagd != null) {
+      return "flagd:" + flagd.label();
     }
-    return d == null ? "removed" : "native";
+    return engine.flagDefinitionJson(key) == null ? "removed" : "native";
   }
 
   @Override
   public String getDefinition() {
-    String json = config.introspection().flagDefinitionJson(key);
+    String json = engine.flagDefinitionJson(key);
     return json == null ? "" : json;
   }
 
   @Override
   public String getOverride() {
-    Object v = config.getOverride(key);
+    Object v = engine.overrides().get(key);
     return v == null ? "" : Json.write(v);
   }
 
   @Override
   public void setOverride(String value) {
-    Audit.override(config, key, parse(value));
+    Audit.override(engine, key, parse(value));
   }
 
   /** The override value for the text an operator typed; null (remove) for empty. */
@@ -53,7 +53,8 @@ final class FlagBean implements FlagMXBean {
       return null;
     }
     String t = text.strip();
-    if (!(config.introspection().flagDefinition(key) instanceof FlagdFlag f)) {
+    FlagdFlag.VariantType type = engine.flagdVariantType(key);
+    if (type == null) {
       // Native flags are boolean.
       return switch (t.toLowerCase(Locale.ROOT)) {
         case "true" -> Boolean.TRUE;
@@ -76,43 +77,43 @@ final class FlagBean implements FlagMXBean {
           "flag '"
               + key
               + "' has "
-              + f.type().label()
+              + type.label()
               + " variants: its Override must be JSON of that type (strings in quotes, e.g."
               + " \"red\"); got '"
               + t
               + "'");
     }
-    if (FlagdFlag.VariantType.of(value) != f.type()) {
+    if (FlagdFlag.VariantType.of(value) != type) {
       throw new IllegalArgumentException(
           "flag '"
               + key
               + "' has "
-              + f.type().label()
+              + type.label()
               + " variants; the Override "
               + Json.render(value)
               + " is not a "
-              + f.type().label());
+              + type.label());
     }
     return value;
   }
 
   @Override
   public long getTrueCount() {
-    return config.introspection().flagCounts(key).trueCount();
+    return engine.flagCounts(key).trueCount();
   }
 
   @Override
   public long getFalseCount() {
-    return config.introspection().flagCounts(key).falseCount();
+    return engine.flagCounts(key).falseCount();
   }
 
   @Override
   public long getOtherCount() {
-    return config.introspection().flagCounts(key).otherCount();
+    return engine.flagCounts(key).otherCount();
   }
 
   @Override
   public String[] getGuardedMethods() {
-    return GuardedMethods.forFlag(key);
+    return JmxRegistration.guardedMethods().forFlag(key);
   }
 }

@@ -1,7 +1,7 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.Subscription;
+import dev.dynconfig.engine.EngineIntrospection;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,17 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers a {@link DynamicConfig}'s MBeans and keeps them in step with its snapshots: {@code
+ * Registers an engine's MBeans and keeps them in step with its snapshots: {@code
  * dev.dynconfig:type=DynamicConfig}, one {@code type=Flag,name=<key>} per flag and one {@code
  * type=Test,name=<id>} per A/B test, added and removed as reloads add and remove flags and tests.
  * {@link #close()} unregisters everything.
  *
- * <p>{@code DynamicConfig.initialize()} calls {@link #start(DynamicConfig)} when {@code
- * registerJmx} is set: with {@code jmxRegistrationDelay = 0} (the library default) registration is
- * synchronous; with a positive delay (the agent) it happens on the daemon thread {@value
- * #THREAD_NAME} after that delay and, when {@link ContainerHints} says the application installs its
- * own MBeanServer or LogManager, once it has done so — so the agent never creates the platform
- * MBeanServer or LogManager before a container does.
+ * <p>{@code DynamicConfig.initialize()} calls {@link #start(EngineIntrospection, Duration)} when
+ * {@code registerJmx} is set: with {@code jmxRegistrationDelay = 0} (the library default)
+ * registration is synchronous; with a positive delay (the agent) it happens on the daemon thread
+ * {@value #THREAD_NAME} after that delay and, when {@link ContainerHints} says the application
+ * installs its own MBeanServer or LogManager, once it has done so — so the agent never creates the
+ * platform MBeanServer or LogManager before a container does.
  *
  * <p>Only one instance per MBeanServer owns the names: a second {@code DynamicConfig} registering
  * on the same server is logged and skipped.
@@ -46,7 +46,10 @@ public final class JmxRegistration implements AutoCloseable {
   // Characters that force ObjectName.quote on a key property value.
   private static final Pattern PLAIN_VALUE = Pattern.compile("[^,=:\"*?\\n\\\\]+");
 
-  private final DynamicConfig config;
+  /** The methods the agent rewrote, JVM-wide like class rewriting; none without an agent. */
+  private static volatile GuardedMethodIndex guardedMethods = GuardedMethodIndex.NONE;
+
+  private final EngineIntrospection engine;
   private final Object lock = new Object();
   private final Set<String> flags = new HashSet<>();
   private final Set<String> tests = new HashSet<>();
@@ -55,8 +58,20 @@ public final class JmxRegistration implements AutoCloseable {
   private boolean closed; // guarded by lock
   private volatile Thread deferred;
 
-  private JmxRegistration(DynamicConfig config) {
-    this.config = config;
+  private JmxRegistration(EngineIntrospection engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Hands the flag and test MBeans the methods the agent rewrote, for their {@code GuardedMethods}
+   * attribute (the agent calls this before the engine starts). JVM-wide, as class rewriting is.
+   */
+  public static void useGuardedMethods(GuardedMethodIndex index) {
+    guardedMethods = index == null ? GuardedMethodIndex.NONE : index;
+  }
+
+  static GuardedMethodIndex guardedMethods() {
+    return guardedMethods;
   }
 
   /** {@code dev.dynconfig:type=DynamicConfig}. */
@@ -78,20 +93,19 @@ public final class JmxRegistration implements AutoCloseable {
    * Registers now on {@code server} and follows the snapshots until {@link #close()}. Never throws:
    * failures are logged and leave the application running without (some of) the MBeans.
    */
-  public static JmxRegistration register(DynamicConfig config, MBeanServer server) {
-    JmxRegistration r = new JmxRegistration(config);
+  public static JmxRegistration register(EngineIntrospection engine, MBeanServer server) {
+    JmxRegistration r = new JmxRegistration(engine);
     r.registerOn(server);
     return r;
   }
 
   /**
-   * Registers on the platform MBeanServer as {@code config}'s options say: synchronously when
-   * {@code jmxRegistrationDelay} is zero, else on a named daemon thread after the delay and after
+   * Registers on the platform MBeanServer: synchronously when {@code delay} ({@code
+   * jmxRegistrationDelay}) is zero or null, else on a named daemon thread after the delay and after
    * any container that installs its own MBeanServer or LogManager has done so. Never throws.
    */
-  public static JmxRegistration start(DynamicConfig config) {
-    Duration delay = config.options().jmxRegistrationDelay();
-    JmxRegistration r = new JmxRegistration(config);
+  public static JmxRegistration start(EngineIntrospection engine, Duration delay) {
+    JmxRegistration r = new JmxRegistration(engine);
     if (delay == null || delay.isZero()) {
       try {
         r.registerOn(ManagementFactory.getPlatformMBeanServer());
@@ -217,7 +231,7 @@ public final class JmxRegistration implements AutoCloseable {
       server = s;
       // Subscribe before the first reconcile so no swap is missed; reconcile reads the current
       // snapshot each time, so order and repetition do not matter.
-      subscription = config.introspection().subscribeToSnapshots(info -> reconcile());
+      subscription = engine.subscribeToSnapshots(info -> reconcile());
       reconcile();
       LOG.debug("dynconfig MBeans registered: {} flags, {} tests", flags.size(), tests.size());
     }
@@ -229,8 +243,8 @@ public final class JmxRegistration implements AutoCloseable {
       if (closed || server == null) {
         return;
       }
-      Set<String> keys = config.introspection().flagKeys();
-      Set<String> ids = config.introspection().testIds();
+      Set<String> keys = engine.flagKeys();
+      Set<String> ids = engine.testIds();
       for (String k : flags.toArray(new String[0])) {
         if (!keys.contains(k)) {
           unregister(flagName(k));
@@ -311,7 +325,7 @@ public final class JmxRegistration implements AutoCloseable {
     params.put("getVariant", new String[] {"testId", "userId"});
     params.put("setRuntimeConfig", new String[] {"namespace", "key", "jsonValue"});
     return new Described<>(
-        new DynamicConfigBean(config),
+        new DynamicConfigBean(engine),
         DynamicConfigMXBean.class,
         "dynconfig engine: state, overrides and operations",
         texts,
@@ -331,7 +345,7 @@ public final class JmxRegistration implements AutoCloseable {
     texts.put("OtherCount", "Evaluations that returned a non-boolean value since start");
     texts.put("GuardedMethods", "Methods the agent rewrote to branch on this flag");
     return new Described<>(
-        new FlagBean(config, key), FlagMXBean.class, "dynconfig flag " + key, texts, Map.of());
+        new FlagBean(engine, key), FlagMXBean.class, "dynconfig flag " + key, texts, Map.of());
   }
 
   private Object testBean(String id) {
@@ -345,7 +359,7 @@ public final class JmxRegistration implements AutoCloseable {
     texts.put("Definition", "The test's definition (JSON)");
     texts.put("GuardedMethods", "Entry methods the agent rewrote to dispatch on this test");
     return new Described<>(
-        new AbTestBean(config, id),
+        new AbTestBean(engine, id),
         AbTestMXBean.class,
         "dynconfig A/B test " + id,
         texts,

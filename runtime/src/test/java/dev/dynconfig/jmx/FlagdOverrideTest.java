@@ -35,7 +35,7 @@ class FlagdOverrideTest {
         }}
         """;
     config.sink().offer(doc.getBytes(StandardCharsets.UTF_8), -1, "flagd.json");
-    jmx = JmxRegistration.register(config, mbs);
+    jmx = JmxRegistration.register(config.introspection(), mbs);
   }
 
   @AfterEach

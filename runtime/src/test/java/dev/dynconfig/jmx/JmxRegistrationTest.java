@@ -64,7 +64,7 @@ class JmxRegistrationTest {
   @AfterEach
   void stop() {
     config.shutdown();
-    GuardedMethods.clear();
+    JmxRegistration.useGuardedMethods(null);
   }
 
   DynamicConfigOptions.Builder options() {
@@ -297,10 +297,28 @@ class JmxRegistrationTest {
   }
 
   @Test
-  void guardedMethods_recordedByTheAgent_showOnTheFlagAndTest() throws Exception {
-    GuardedMethods.recordFlag("new-dashboard", "com.acme.Pricing#price(Order)");
-    GuardedMethods.recordFlag("new-dashboard", "com.acme.Audit#log(Order)");
-    GuardedMethods.recordTest("checkout-experiment", "com.acme.Checkout#steps(User)");
+  void guardedMethods_handedOverByTheAgent_showOnTheFlagAndTest() throws Exception {
+    assertThat((String[]) attr(flag("new-dashboard"), "GuardedMethods"))
+        .as("none before the agent hands its index over")
+        .isEmpty();
+    Map<String, String[]> byFlag =
+        Map.of(
+            "new-dashboard",
+            new String[] {"com.acme.Audit#log(Order)", "com.acme.Pricing#price(Order)"});
+    Map<String, String[]> byTest =
+        Map.of("checkout-experiment", new String[] {"com.acme.Checkout#steps(User)"});
+    JmxRegistration.useGuardedMethods(
+        new GuardedMethodIndex() {
+          @Override
+          public String[] forFlag(String flagKey) {
+            return byFlag.getOrDefault(flagKey, new String[0]);
+          }
+
+          @Override
+          public String[] forTest(String testId) {
+            return byTest.getOrDefault(testId, new String[0]);
+          }
+        });
     assertThat((String[]) attr(flag("new-dashboard"), "GuardedMethods"))
         .containsExactly("com.acme.Audit#log(Order)", "com.acme.Pricing#price(Order)");
     assertThat((String[]) attr(flag("premium-only"), "GuardedMethods")).isEmpty();

@@ -3,7 +3,6 @@ package dev.dynconfig.agent.internal;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.agent.internal.log.AgentLogger;
 import dev.dynconfig.bootstrap.Bridge;
-import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -184,6 +183,9 @@ public final class AgentInstaller {
           t);
       return null;
     }
+    if (options.engineOptions().registerJmx()) {
+      handGuardedMethodsToJmx();
+    }
     try {
       engine.initialize();
     } catch (Throwable t) {
@@ -195,6 +197,16 @@ public final class AgentInstaller {
           t);
     }
     return engine;
+  }
+
+  /** The flag and test MBeans list the methods this agent rewrote ({@link GuardedMethods}). */
+  private static void handGuardedMethodsToJmx() {
+    try {
+      dev.dynconfig.jmx.JmxRegistration.useGuardedMethods(GuardedMethods.INDEX);
+    } catch (LinkageError e) {
+      // java.management is missing: the engine logs that it registers no MBeans.
+      log.debug("JMX is not available; the guarded methods are not published", e);
+    }
   }
 
   private static String version() {

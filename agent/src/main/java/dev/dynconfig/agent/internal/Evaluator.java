@@ -2,11 +2,9 @@ package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.EvaluationContext;
-import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.ToggleConstant;
 import dev.dynconfig.engine.ConstantResult;
-import dev.dynconfig.internal.document.FlagdFlag;
 
 /**
  * The engine questions the rewritten methods ask. {@link #of(DynamicConfig)} adapts the engine;
@@ -38,11 +36,14 @@ interface Evaluator {
 
   /** What of the evaluation context a flag's result may depend on, in one snapshot. */
   enum Needs {
-    /** Nothing: an override, an unknown flag (the code default), a flag without any condition. */
+    /**
+     * Nothing: an override, an unknown flag (the code default), a flag without any condition
+     * ({@link dev.dynconfig.engine.ContextNeeds.Need#NOTHING}).
+     */
     NOTHING,
     /** Only the bucketing key (user id, else session id): a rollout without other conditions. */
     BUCKETING_KEY,
-    /** Anything: targeting, environments, minimum role, or not known. */
+    /** Anything: targeting, environments, minimum role, expiry, or not known. */
     EVERYTHING
   }
 
@@ -133,38 +134,23 @@ interface Evaluator {
 
       @Override
       public Needs contextNeeds(String flag) {
-        if (engine.getOverrides().containsKey(flag)) {
-          return Needs.NOTHING;
-        }
-        Object definition = engine.introspection().flagDefinition(flag);
-        if (definition == null) {
-          return Needs.NOTHING; // not defined by any source: the annotation's default, whoever asks
-        }
-        if (definition instanceof FeatureFlag f) {
-          // Expiry depends on the clock, not the context: the engine still checks it per call.
-          if (f.targeting() != null || f.environments() != null || f.minRole() != null) {
-            return Needs.EVERYTHING;
-          }
-          return f.rolloutPercentage() != null && f.rolloutPercentage() > 0
-              ? Needs.BUCKETING_KEY
-              : Needs.NOTHING;
-        }
-        if (definition instanceof FlagdFlag f) {
-          return f.targeting() != null ? Needs.EVERYTHING : Needs.NOTHING;
-        }
-        return Needs.EVERYTHING;
+        return switch (engine.introspection().contextNeeds(flag, null).need()) {
+          case NOTHING -> Needs.NOTHING;
+          case BUCKETING_KEY -> Needs.BUCKETING_KEY;
+          case FULL_CONTEXT -> Needs.EVERYTHING;
+        };
       }
 
       @Override
       public ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
-        ConstantResult constant = engine.introspection().constantResult(flag, defaultValue);
+        ConstantResult constant =
+            engine.introspection().contextNeeds(flag, defaultValue).constant();
         return constant == null ? null : new EngineToggleConstant(constant);
       }
 
       @Override
       public boolean hasFlag(String flag) {
-        return engine.introspection().flagDefinition(flag) != null
-            || engine.getOverrides().containsKey(flag);
+        return engine.introspection().contextNeeds(flag, null).defined();
       }
 
       @Override
@@ -191,9 +177,7 @@ interface Evaluator {
 
       @Override
       public boolean usesBucketing(String flag) {
-        return engine.introspection().flagDefinition(flag) instanceof FeatureFlag f
-            && f.rolloutPercentage() != null
-            && !engine.getOverrides().containsKey(flag);
+        return engine.introspection().contextNeeds(flag, null).bucketed();
       }
 
       @Override

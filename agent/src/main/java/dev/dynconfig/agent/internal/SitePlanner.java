@@ -3,7 +3,6 @@ package dev.dynconfig.agent.internal;
 import dev.dynconfig.agent.internal.ClassShape.MethodShape;
 import dev.dynconfig.agent.internal.MethodPlan.Call;
 import dev.dynconfig.agent.internal.MethodPlan.Kind;
-import dev.dynconfig.jmx.GuardedMethods;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

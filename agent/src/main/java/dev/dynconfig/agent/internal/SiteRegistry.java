@@ -1,6 +1,5 @@
 package dev.dynconfig.agent.internal;
 
-import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;

@@ -9,7 +9,6 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.api.DynamicContext;
 import dev.dynconfig.bootstrap.Bridge;
 import dev.dynconfig.bootstrap.Dispatcher;
-import dev.dynconfig.jmx.GuardedMethods;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

@@ -16,6 +16,25 @@ public interface ConfigSource extends AutoCloseable {
    */
   void refresh();
 
+  /**
+   * Whether {@link #start} offers the first document (or reports why there is none) before it
+   * returns, so there is nothing to wait for (a local file). False for sources that deliver from
+   * their own threads; the engine then waits up to {@code initTimeout} for the first document.
+   */
+  default boolean startsSynchronously() {
+    return false;
+  }
+
+  /**
+   * For {@code fallback=cache}, when no valid document arrived in time: offers {@code sink} what
+   * this source keeps for that case (a network source: its offline cache, if younger than {@code
+   * cacheDuration}) and returns what happened as a sentence for the start-up log. Null when the
+   * source keeps nothing to fall back on; the engine then starts on code defaults. Never throws.
+   */
+  default String offerFallback(SourceSink sink) {
+    return null;
+  }
+
   /** A short description for logs, state and JMX, e.g. {@code file:/etc/flags.json}. */
   String describe();
 

@@ -80,6 +80,12 @@ public final class FileSource implements ConfigSource {
     t.start();
   }
 
+  /** {@link #start} reads the file before it returns. */
+  @Override
+  public boolean startsSynchronously() {
+    return true;
+  }
+
   @Override
   public void refresh() {
     if (sink != null) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpPollingSource implements ConfigSource {
   private final RemoteSettings settings;
   private final java.util.List<java.net.URI> servers;
+  private final CacheFallback cacheFallback;
   private EventLoopGroup loop;
   private Poller poller;
   private VersionGate gate;
@@ -29,8 +30,21 @@ public final class HttpPollingSource implements ConfigSource {
    * cache), moving to the next after a failure.
    */
   public HttpPollingSource(RemoteSettings settings, java.util.List<java.net.URI> servers) {
+    this(settings, servers, null);
+  }
+
+  /** As {@link #HttpPollingSource(RemoteSettings, java.util.List)}, with a start-up fallback. */
+  HttpPollingSource(
+      RemoteSettings settings, java.util.List<java.net.URI> servers, CacheFallback fallback) {
     this.settings = settings;
     this.servers = servers;
+    this.cacheFallback = fallback;
+  }
+
+  /** The offline cache the options name, if fresh; null when created without one. */
+  @Override
+  public String offerFallback(SourceSink sink) {
+    return cacheFallback == null ? null : cacheFallback.offer(sink);
   }
 
   @Override

@@ -70,6 +70,7 @@ public final class WebSocketSource implements ConfigSource {
   private boolean hadDocumentOrConnection;
   private ReportSender reports;
   private volatile boolean closed;
+  private final CacheFallback cacheFallback;
 
   public WebSocketSource(RemoteSettings settings) {
     this(settings, java.util.List.of(settings.url()));
@@ -80,10 +81,22 @@ public final class WebSocketSource implements ConfigSource {
    * settings.url()} supplies TLS and the cache), moving to the next after a failure.
    */
   public WebSocketSource(RemoteSettings settings, java.util.List<URI> servers) {
+    this(settings, servers, null);
+  }
+
+  /** As {@link #WebSocketSource(RemoteSettings, java.util.List)}, with a start-up fallback. */
+  WebSocketSource(RemoteSettings settings, java.util.List<URI> servers, CacheFallback fallback) {
+    this.cacheFallback = fallback;
     this.settings = settings;
     this.endpoints = new Endpoints(servers);
     this.flagsUrls = servers.stream().map(WebSocketSource::flagsUrlFor).toList();
     this.backoff = new Backoff(settings.retry());
+  }
+
+  /** The offline cache the options name, if fresh; null when created without one. */
+  @Override
+  public String offerFallback(SourceSink sink) {
+    return cacheFallback == null ? null : cacheFallback.offer(sink);
   }
 
   /** {@code ws://h/x/v1/stream} → {@code http://h/x/v1/flags}. */

@@ -53,28 +53,60 @@ class RemoteSourcesTest {
         .build();
   }
 
+  /** What the source created for {@code options} falls back on at start-up. */
+  static String fallBack(DynamicConfigOptions options, SourceSink sink) {
+    try (ConfigSource source = RemoteSources.create(options)) {
+      return source.offerFallback(sink);
+    }
+  }
+
   @Test
   void freshCache_isOffered_staleOrCorruptIsNot() throws Exception {
     new OfflineCache(dir.resolve("cache.json"), "u", T0)
         .saveNow("{\"version\":9}".getBytes(StandardCharsets.UTF_8), 9);
     Sink fresh = new Sink();
-    assertThat(
-            RemoteSources.offerCache(options(Clock.offset(T0, Duration.ofMinutes(1))), fresh)
-                .applied())
-        .isTrue();
+    assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(1))), fresh))
+        .startsWith("serving the offline cache " + dir.resolve("cache.json") + " (version 9, 60 s")
+        .endsWith("; the live document is applied as soon as the server answers.");
     assertThat(fresh.offered).containsExactly(9L);
 
     Sink stale = new Sink();
-    RemoteSources.CacheOutcome old =
-        RemoteSources.offerCache(options(Clock.offset(T0, Duration.ofMinutes(10))), stale);
-    assertThat(old.applied()).isFalse();
-    assertThat(old.message()).contains("older than cacheDuration");
+    assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(10))), stale))
+        .contains("older than cacheDuration")
+        .contains("starting on code defaults");
     assertThat(stale.offered).isEmpty();
 
     Files.writeString(dir.resolve("cache.json"), "{garbage");
     Sink corrupt = new Sink();
-    assertThat(RemoteSources.offerCache(options(T0), corrupt).applied()).isFalse();
+    assertThat(fallBack(options(T0), corrupt)).contains("starting on code defaults");
     assertThat(corrupt.offered).isEmpty();
+  }
+
+  @Test
+  void everyNetworkSource_fallsBackOnItsOfflineCache_butNotWhenCreatedByHand() throws Exception {
+    new OfflineCache(dir.resolve("cache.json"), "u", T0)
+        .saveNow("{\"version\":4}".getBytes(StandardCharsets.UTF_8), 4);
+    DynamicConfigOptions ws = options(T0);
+    for (DynamicConfigOptions o :
+        List.of(
+            ws,
+            ws.toBuilder().enableWebSocket(false).build(),
+            ws.toBuilder()
+                .source(SourceKind.REMOTE)
+                .url(URI.create("http://h:2/v1/flags"))
+                .build())) {
+      Sink sink = new Sink();
+      assertThat(fallBack(o, sink)).as(o.source().name()).startsWith("serving the offline cache");
+      assertThat(sink.offered).containsExactly(4L);
+    }
+    RemoteSettings byHand = RemoteSettings.from(ws);
+    Sink sink = new Sink();
+    try (ConfigSource poll = new HttpPollingSource(byHand);
+        ConfigSource stream = new WebSocketSource(byHand)) {
+      assertThat(poll.offerFallback(sink)).isNull();
+      assertThat(stream.offerFallback(sink)).isNull();
+    }
+    assertThat(sink.offered).isEmpty();
   }
 
   @Test

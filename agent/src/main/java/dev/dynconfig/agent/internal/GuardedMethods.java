@@ -1,12 +1,14 @@
-package dev.dynconfig.jmx;
+package dev.dynconfig.agent.internal;
 
+import dev.dynconfig.jmx.GuardedMethodIndex;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which methods the agent rewrote to branch on a flag or test, for the {@code GuardedMethods}
- * attribute of the flag and test MBeans. The agent calls {@link #recordFlag} / {@link #recordTest}
- * when it rewrites a method.
+ * Which methods the agent rewrote to branch on a flag or test: {@link SitePlanner} records a method
+ * when it rewrites it, {@link SiteRegistry} forgets it when its class loader is collected. Handed
+ * to the JMX registration as its {@link GuardedMethodIndex} ({@link #INDEX}) for the {@code
+ * GuardedMethods} attribute of the flag and test MBeans.
  *
  * <p>JVM-wide rather than per {@code DynamicConfig} on purpose: class rewriting is JVM-wide (a
  * class is rewritten once, whichever engine instance later serves it), and recording must work
@@ -16,47 +18,55 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Counted per method: the same class may be loaded by several class loaders (two deployments of
  * one web application), and forgetting one (its loader was collected) must not hide the other.
  */
-public final class GuardedMethods {
+final class GuardedMethods {
   private static final Map<String, Map<String, Integer>> FLAGS = new ConcurrentHashMap<>();
   private static final Map<String, Map<String, Integer>> TESTS = new ConcurrentHashMap<>();
   private static final String[] NONE = new String[0];
 
+  /** This record as the JMX beans read it. */
+  static final GuardedMethodIndex INDEX =
+      new GuardedMethodIndex() {
+        @Override
+        public String[] forFlag(String flagKey) {
+          return GuardedMethods.forFlag(flagKey);
+        }
+
+        @Override
+        public String[] forTest(String testId) {
+          return GuardedMethods.forTest(testId);
+        }
+      };
+
   private GuardedMethods() {}
 
   /** Records that {@code method} (e.g. {@code com.acme.Pricing#price(Order)}) uses a flag. */
-  public static void recordFlag(String flagKey, String method) {
+  static void recordFlag(String flagKey, String method) {
     record(FLAGS, flagKey, method);
   }
 
   /** Records that {@code method} dispatches on an A/B test. */
-  public static void recordTest(String testId, String method) {
+  static void recordTest(String testId, String method) {
     record(TESTS, testId, method);
   }
 
   /** Forgets one {@link #recordFlag} of {@code method} (its class has been unloaded). */
-  public static void forgetFlag(String flagKey, String method) {
+  static void forgetFlag(String flagKey, String method) {
     forget(FLAGS, flagKey, method);
   }
 
   /** Forgets one {@link #recordTest} of {@code method} (its class has been unloaded). */
-  public static void forgetTest(String testId, String method) {
+  static void forgetTest(String testId, String method) {
     forget(TESTS, testId, method);
   }
 
   /** The methods recorded for a flag, sorted. */
-  public static String[] forFlag(String flagKey) {
+  static String[] forFlag(String flagKey) {
     return sorted(FLAGS, flagKey);
   }
 
   /** The methods recorded for a test, sorted. */
-  public static String[] forTest(String testId) {
+  static String[] forTest(String testId) {
     return sorted(TESTS, testId);
-  }
-
-  /** Forgets everything (for tests). */
-  static void clear() {
-    FLAGS.clear();
-    TESTS.clear();
   }
 
   private static void record(Map<String, Map<String, Integer>> map, String key, String method) {

@@ -1,12 +1,13 @@
-package dev.dynconfig.engine;
+package dev.dynconfig;
 
-import dev.dynconfig.DynamicConfigException;
-import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.internal.source.ConfigSource;
 import dev.dynconfig.internal.source.FileSource;
 import dev.dynconfig.internal.source.remote.RemoteSources;
 
-/** Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. */
+/**
+ * Creates the {@link ConfigSource} the options ask for: the one place new source kinds plug in. The
+ * facade hands it to the engine, which starts whatever it gets and names no concrete source.
+ */
 final class SourceFactory {
   private SourceFactory() {}
 
