@@ -18,3 +18,17 @@ s/\bdev\.dynconfig\.sync(\.|;|\b)/dev.dynconfig.internal.source.remote\1/g
 s/\bdev\.dynconfig\.rules(\.|;|\b)/dev.dynconfig.internal.rules\1/g
 s/\bdev\.dynconfig\.insight(\.|;|\b)/dev.dynconfig.internal.insight\1/g
 s/\bdev\.dynconfig\.cli(\.|;|\b)/dev.dynconfig.internal.cli\1/g
+# A logger name operators configure, not a package: it keeps its name.
+s/"dev\.dynconfig\.internal\.rules\.log"/"dev.dynconfig.rules.log"/g
+# Shared test fixtures (runtime's test-jar, package dev.dynconfig.testing). Same-package uses
+# without an import (JudgingSink, the server's RecordingSink/MutableClock, VersionRecorder) need an
+# import of dev.dynconfig.testing.RecordingSink / MutableClock by hand.
+s/\bdev\.dynconfig\.reliability\.Await\b/dev.dynconfig.testing.Await/g
+s/\bdev\.dynconfig\.server\.ServerFixture\.await\b/dev.dynconfig.testing.Await.await/g
+s/\bdev\.dynconfig\.server\.chaos\.Chaos\.await\b/dev.dynconfig.testing.Await.await/g
+s/\bdev\.dynconfig\.store\.postgresql\.PostgresStoreTest\.await\b/dev.dynconfig.testing.Await.await/g
+s/\bServerFixture\.await\(/Await.await(/g
+s/\bChaos\.await\(/Await.await(/g
+s/\bnew JudgingSink\(\)/RecordingSink.judgingFlagDocuments()/g
+s/\bJudgingSink\b/RecordingSink/g
+s/\bVersionRecorder\b/RecordingSink/g

@@ -4,6 +4,7 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dynconfig.testing.MutableClock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

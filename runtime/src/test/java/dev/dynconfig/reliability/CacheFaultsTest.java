@@ -1,12 +1,13 @@
 package dev.dynconfig.reliability;
 
-import static dev.dynconfig.reliability.Await.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.RetryOptions;
 import dev.dynconfig.internal.source.remote.OfflineCache;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -37,7 +38,7 @@ class CacheFaultsTest {
     Path cacheFile = blocker.resolve("cache.json");
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    JudgingSink sink = new JudgingSink();
+    RecordingSink sink = RecordingSink.judgingFlagDocuments();
     try (HostilePeer peer = new HostilePeer()) {
       peer.then(
           c ->

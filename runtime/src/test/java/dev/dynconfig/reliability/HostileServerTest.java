@@ -1,6 +1,6 @@
 package dev.dynconfig.reliability;
 
-import static dev.dynconfig.reliability.Await.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
@@ -8,6 +8,7 @@ import dev.dynconfig.RetryOptions;
 import dev.dynconfig.internal.source.remote.HttpPollingSource;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class HostileServerTest {
       new RetryOptions(3, Duration.ofMillis(20), Duration.ofMillis(150));
 
   final HostilePeer peer = new HostilePeer();
-  final JudgingSink sink = new JudgingSink();
+  final RecordingSink sink = RecordingSink.judgingFlagDocuments();
   AutoCloseable source;
 
   @AfterEach

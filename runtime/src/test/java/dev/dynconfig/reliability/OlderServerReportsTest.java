@@ -1,6 +1,6 @@
 package dev.dynconfig.reliability;
 
-import static dev.dynconfig.reliability.Await.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
@@ -8,6 +8,7 @@ import dev.dynconfig.RetryOptions;
 import dev.dynconfig.internal.insight.FleetReports;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,7 +45,7 @@ class OlderServerReportsTest {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final AtomicInteger connections = new AtomicInteger();
   private final List<String> received = new CopyOnWriteArrayList<>();
-  private final JudgingSink sink = new JudgingSink();
+  private final RecordingSink sink = RecordingSink.judgingFlagDocuments();
   private WebSocketSource source;
 
   @AfterEach

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.internal.document.Document;
+import dev.dynconfig.internal.document.FormatDetection;
+import dev.dynconfig.internal.json.Json;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -17,27 +20,10 @@ import java.util.Map;
 final class DocumentShapes {
   private DocumentShapes() {}
 
-  /** flagd if its {@code flags} is an object, or its flags/evaluators use flagd's vocabulary. */
+  /** flagd or native, by the engine's own rule ({@link FormatDetection}). */
   static boolean isFlagd(ObjectNode root) {
-    JsonNode flags = root.get("flags");
-    if (flags != null && flags.isObject()) {
-      return true;
-    }
-    if (root.has("$evaluators")) {
-      return true;
-    }
-    JsonNode schema = root.get("$schema");
-    if (schema != null && schema.isTextual() && schema.asText().contains("flagd")) {
-      return true;
-    }
-    if (flags != null && flags.isArray()) {
-      for (JsonNode f : flags) {
-        if (f.has("defaultVariant") || f.has("variants") || f.has("state")) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return FormatDetection.of(Json.mapper().convertValue(root, Object.class))
+        == Document.Format.FLAGD;
   }
 
   /**

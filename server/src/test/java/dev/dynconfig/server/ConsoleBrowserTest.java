@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.SourceKind;
+import dev.dynconfig.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ class ConsoleBrowserTest {
                 .registerJmx(false)
                 .build())) {
       engine.initialize();
-      ServerFixture.await("the engine has the document", () -> engine.getState() != null);
+      Await.await("the engine has the document", () -> engine.getState() != null);
       assertThat(engine.isFlagEnabled("checkout")).isFalse();
 
       signIn(EDITOR_TOKEN);
@@ -156,7 +157,7 @@ class ConsoleBrowserTest {
 
       row("checkout").findElement(By.cssSelector("button.toggle")).click();
       awaitStatus("Saved");
-      ServerFixture.await(
+      Await.await(
           "the engine sees checkout on",
           Duration.ofSeconds(20),
           () -> engine.isFlagEnabled("checkout"));

@@ -1,6 +1,6 @@
 package dev.dynconfig.server;
 
-import static dev.dynconfig.server.ServerFixture.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
@@ -8,6 +8,7 @@ import dev.dynconfig.RetryOptions;
 import dev.dynconfig.internal.source.remote.HttpPollingSource;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class FailoverTest {
         "holds the other server's version, 7 or above",
         () -> sink.currentVersion() >= 7 && sink.currentVersion() == other.version());
     await("status connected", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
-    assertThat(sink.appliedCopy()).isSorted().doesNotHaveDuplicates().contains(other.version());
+    assertThat(sink.applied()).isSorted().doesNotHaveDuplicates().contains(other.version());
   }
 
   @Test
@@ -108,6 +109,6 @@ class FailoverTest {
             servers);
     closeables.add(client);
     client.start(sink);
-    await("polled from the second server", () -> sink.appliedCopy().contains(9L));
+    await("polled from the second server", () -> sink.applied().contains(9L));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dynconfig.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The fleet view's bookkeeping and findings, on an injected clock. */
 class FleetRegistryTest {
-  private final MutableClock clock = new MutableClock();
+  private final MutableClock clock = new MutableClock("2026-01-01T09:00:00Z");
   private final FleetRegistry fleet = new FleetRegistry(clock, Duration.ofDays(14));
 
   @Test

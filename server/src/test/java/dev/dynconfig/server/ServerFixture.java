@@ -1,13 +1,11 @@
 package dev.dynconfig.server;
 
+import dev.dynconfig.testing.LoopbackHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Starts servers and talks HTTP to them in tests. */
 public final class ServerFixture {
@@ -30,11 +28,7 @@ public final class ServerFixture {
               new String[] {"--name", "ada", "--role", "admin", "--token", ADMIN_TOKEN}, null)
           + "]}";
 
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  static final HttpClient HTTP = LoopbackHttp.CLIENT;
 
   private ServerFixture() {}
 
@@ -60,18 +54,7 @@ public final class ServerFixture {
   static HttpResponse<String> sendIfMatch(
       DynconfigServer s, String method, String path, String token, long version, String body)
       throws IOException, InterruptedException {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
-            .timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + token)
-            .header("If-Match", "\"" + version + "\"")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return LoopbackHttp.sendIfMatch(HTTP, s.port(), method, path, token, version, body);
   }
 
   /**
@@ -84,24 +67,11 @@ public final class ServerFixture {
     return send(client, s.port(), method, path, token, body);
   }
 
-  /**
-   * One request to a server on a loopback port, with a Bearer token unless {@code token} is null.
-   */
+  /** One request to a server on a loopback port ({@link LoopbackHttp#send}). */
   public static HttpResponse<String> send(
       HttpClient client, int port, String method, String path, String token, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return LoopbackHttp.send(client, port, method, path, token, body);
   }
 
   /**
@@ -127,23 +97,6 @@ public final class ServerFixture {
         line.append((char) c);
       }
       return Integer.parseInt(line.toString().split(" ")[1]);
-    }
-  }
-
-  /** Waits (bounded) until the condition holds; the test fails with {@code what} otherwise. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    await(what, Duration.ofSeconds(20), condition);
-  }
-
-  /** Waits at most {@code max} until the condition holds; fails with {@code what} otherwise. */
-  public static void await(String what, Duration max, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynconfig.testing.Await;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -298,7 +299,7 @@ class ServerHttpTest {
     Files.writeString(
         dir.resolve("flags.json"),
         NATIVE.replace("\"rolloutPercentage\": 10", "\"rolloutPercentage\": 20"));
-    ServerFixture.await("the watcher sees the edit", () -> server.version() == 6);
+    Await.await("the watcher sees the edit", () -> server.version() == 6);
   }
 
   @Test

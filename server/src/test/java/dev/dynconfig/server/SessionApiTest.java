@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynconfig.testing.MutableClock;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -30,7 +31,7 @@ class SessionApiTest {
 
   @TempDir Path dir;
   DynconfigServer server;
-  final MutableClock clock = new MutableClock();
+  final MutableClock clock = new MutableClock("2026-01-01T09:00:00Z");
 
   @BeforeEach
   void start() throws Exception {

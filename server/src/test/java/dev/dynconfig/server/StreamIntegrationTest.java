@@ -2,7 +2,7 @@ package dev.dynconfig.server;
 
 import static dev.dynconfig.server.ServerFixture.ADMIN;
 import static dev.dynconfig.server.ServerFixture.READ;
-import static dev.dynconfig.server.ServerFixture.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
@@ -11,6 +11,7 @@ import dev.dynconfig.internal.source.remote.HttpPollingSource;
 import dev.dynconfig.internal.source.remote.OfflineCache;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -96,9 +97,9 @@ class StreamIntegrationTest {
       put("f" + i, i);
     }
     await("all changes", () -> sink.currentVersion() == 25);
-    assertThat(sink.offeredCopy()).isSorted().doesNotHaveDuplicates();
-    assertThat(sink.lastContent).contains("\"f19\"");
-    assertThat(sink.statuses).startsWith(ConnectionStatus.CONNECTING, ConnectionStatus.CONNECTED);
+    assertThat(sink.offered()).isSorted().doesNotHaveDuplicates();
+    assertThat(sink.content()).contains("\"f19\"");
+    assertThat(sink.statuses()).startsWith(ConnectionStatus.CONNECTING, ConnectionStatus.CONNECTED);
   }
 
   @Test
@@ -161,7 +162,7 @@ class StreamIntegrationTest {
     await("connected", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
     put("x", 1);
     await("the change", () -> sink.currentVersion() == 6);
-    assertThat(sink.offeredCopy()).containsExactly(6L);
+    assertThat(sink.offered()).containsExactly(6L);
   }
 
   @Test
@@ -171,8 +172,8 @@ class StreamIntegrationTest {
     WebSocketSource src = track(new WebSocketSource(ws("nope")));
     src.start(sink);
     await("error", () -> sink.lastStatus() == ConnectionStatus.ERROR);
-    assertThat(sink.lastError).contains("401");
-    assertThat(sink.offeredCopy()).isEmpty();
+    assertThat(sink.lastError()).contains("401");
+    assertThat(sink.offered()).isEmpty();
   }
 
   @Test
@@ -190,11 +191,11 @@ class StreamIntegrationTest {
     await("first document", () -> sink.currentVersion() == 5);
     await("connected", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
     Thread.sleep(300); // several polls: all 304
-    assertThat(sink.offeredCopy()).containsExactly(5L);
+    assertThat(sink.offered()).containsExactly(5L);
     put("x", 1);
     await("the change", () -> sink.currentVersion() == 6);
     src.refresh();
-    assertThat(sink.offeredCopy()).containsExactly(5L, 6L);
+    assertThat(sink.offered()).containsExactly(5L, 6L);
   }
 
   @Test
@@ -207,7 +208,7 @@ class StreamIntegrationTest {
         dir.resolve("flags.json"),
         ServerHttpTest.NATIVE.replace("\"rolloutPercentage\": 10", "\"rolloutPercentage\": 77"));
     await("the hand edit", () -> sink.currentVersion() == 6);
-    assertThat(sink.lastContent).contains("77");
+    assertThat(sink.content()).contains("77");
   }
 
   @Test
@@ -240,8 +241,8 @@ class StreamIntegrationTest {
     long last = server.version();
     for (RecordingSink s : sinks) {
       await("client converges to " + last, () -> s.currentVersion() == last);
-      assertThat(s.appliedCopy()).isSorted().doesNotHaveDuplicates();
-      assertThat(s.offeredCopy()).isSorted().doesNotHaveDuplicates();
+      assertThat(s.applied()).isSorted().doesNotHaveDuplicates();
+      assertThat(s.offered()).isSorted().doesNotHaveDuplicates();
     }
   }
 
@@ -295,7 +296,7 @@ class StreamIntegrationTest {
     RecordingSink sink = new RecordingSink();
     track(new WebSocketSource(ws(READ))).start(sink);
     await("error after max attempts", () -> sink.lastStatus() == ConnectionStatus.ERROR);
-    assertThat(sink.lastError).contains("cannot connect");
+    assertThat(sink.lastError()).contains("cannot connect");
     server = ServerFixture.builder(dir.resolve("flags.json")).port(port).build().start();
     await("connected", () -> sink.currentVersion() == 5);
     await("status connected", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
@@ -336,7 +337,7 @@ class StreamIntegrationTest {
     writer.join();
     for (RecordingSink s : sinks) {
       await("converged", () -> s.currentVersion() == 35);
-      assertThat(s.offeredCopy()).isSorted().doesNotHaveDuplicates();
+      assertThat(s.offered()).isSorted().doesNotHaveDuplicates();
     }
   }
 

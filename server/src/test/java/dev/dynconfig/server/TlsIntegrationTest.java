@@ -2,13 +2,14 @@ package dev.dynconfig.server;
 
 import static dev.dynconfig.server.ServerFixture.ADMIN;
 import static dev.dynconfig.server.ServerFixture.READ;
-import static dev.dynconfig.server.ServerFixture.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.internal.source.remote.HttpPollingSource;
 import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
+import dev.dynconfig.testing.RecordingSink;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -151,7 +152,7 @@ class TlsIntegrationTest {
                   .withRetry(StreamIntegrationTest.FAST))) {
         ws.start(sink);
         await("error", () -> sink.lastStatus() == ConnectionStatus.ERROR);
-        assertThat(sink.offeredCopy()).isEmpty();
+        assertThat(sink.offered()).isEmpty();
       }
     }
   }

@@ -36,19 +36,18 @@ public final class AgentInstaller {
       for (String problem : options.problems()) {
         log.warn(problem);
       }
-      FaultInjection faults = FaultInjection.fromSystemProperty();
-      if (faults != null && faults.kind() == FaultInjection.Kind.INSTALL) {
-        throw new IllegalStateException(
-            "fault injected by -D" + FaultInjection.PROPERTY + "=" + faults);
+      AgentHooks hooks = AgentHooks.fromSystemProperty();
+      if (hooks != null) {
+        hooks.installing();
       }
       SiteRegistry sites = new SiteRegistry(options.exposures());
       SiteRegistry.startCleaner();
       // Load now what the transformer calls, rather than from inside a ClassFileTransformer.
       GuardedMethods.forFlag("");
       if (late) {
-        attach(options, faults, sites, inst);
+        attach(options, hooks, sites, inst);
       } else {
-        start(options, faults, sites, inst);
+        start(options, hooks, sites, inst);
       }
     } catch (Throwable t) {
       log.error("the agent could not start; the application runs without dynconfig", t);
@@ -67,7 +66,7 @@ public final class AgentInstaller {
    * application thread waiting in a class initializer cannot block it.
    */
   private static void start(
-      AgentOptions options, FaultInjection faults, SiteRegistry sites, Instrumentation inst) {
+      AgentOptions options, AgentHooks hooks, SiteRegistry sites, Instrumentation inst) {
     Duration initTimeout = options.engineOptions().initTimeout();
     long maxWaitNanos;
     try {
@@ -91,12 +90,12 @@ public final class AgentInstaller {
               () -> {
                 boolean installed = false;
                 try {
-                  if (faults != null) {
-                    faults.beforeEngineStart();
+                  if (hooks != null) {
+                    hooks.engineStarting();
                   }
                   DynamicConfig engine = startEngine(options);
                   if (engine != null) {
-                    installDispatcher(engine, options, faults, sites, false);
+                    installDispatcher(engine, options, hooks, sites, false);
                     installed = true;
                   }
                 } catch (Throwable t) {
@@ -126,7 +125,7 @@ public final class AgentInstaller {
    * rewritten methods run their original bodies, as they did before the attach.
    */
   private static void attach(
-      AgentOptions options, FaultInjection faults, SiteRegistry sites, Instrumentation inst) {
+      AgentOptions options, AgentHooks hooks, SiteRegistry sites, Instrumentation inst) {
     CompletableFuture<DynamicConfig> starting = new CompletableFuture<>();
     Thread starter =
         new Thread(
@@ -146,14 +145,14 @@ public final class AgentInstaller {
     LateAttachTransformer.install(inst, new SitePlanner(sites));
     DynamicConfig engine = starting.join();
     if (engine != null) { // else logged by startEngine; every body runs as is
-      installDispatcher(engine, options, faults, sites, true);
+      installDispatcher(engine, options, hooks, sites, true);
     }
   }
 
   private static void installDispatcher(
       DynamicConfig engine,
       AgentOptions options,
-      FaultInjection faults,
+      AgentHooks hooks,
       SiteRegistry sites,
       boolean late) {
     ContextAssembler contexts =
@@ -162,10 +161,13 @@ public final class AgentInstaller {
             options.mdcSessionId(),
             options.mdcUserRole(),
             options.mdcAttributes());
-    if (faults != null) {
-      faults.attach(engine); // before the dispatcher subscribes: its listeners run first
+    if (hooks == null) {
+      Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts));
+    } else {
+      hooks.engineStarted(engine); // before the dispatcher subscribes: its listeners run first
+      Bridge.install(
+          hooks.dispatcher(new EngineDispatcher(sites, Evaluator.of(engine), contexts, false)));
     }
-    Bridge.install(new EngineDispatcher(sites, Evaluator.of(engine), contexts, faults));
     dev.dynconfig.internal.insight.FleetReports.install(
         new FleetReportSource(sites, options.app(), version()), options.reportInterval());
     log.info(

@@ -43,9 +43,6 @@ final class EngineDispatcher implements Dispatcher {
   private final Evaluator evaluator;
   private final ContextAssembler contexts;
 
-  /** Test-only ({@link FaultInjection}); null, the default, costs one null check per call. */
-  private final FaultInjection faults;
-
   private final AtomicLong lastFailureLog =
       new AtomicLong(System.nanoTime() - 2 * FAILURE_LOG_INTERVAL_NANOS);
   private final AtomicLong suppressedFailures = new AtomicLong();
@@ -64,21 +61,27 @@ final class EngineDispatcher implements Dispatcher {
   /** Replaced by a new object after every snapshot swap; see {@link Site.Shape}. */
   private volatile Object generation = new Object();
 
-  /** Constant {@code @Toggle} answers the bridge serves alone; null with fault injection. */
+  /** Constant {@code @Toggle} answers the bridge serves alone; null when every call comes here. */
   private final ToggleConstants constants;
 
   EngineDispatcher(SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts) {
-    this(sites, evaluator, contexts, null);
+    this(sites, evaluator, contexts, true);
   }
 
+  /**
+   * @param bridgeAnswersConstants whether constant {@code @Toggle} answers are published to the
+   *     bridge, which then serves them without calling a dispatcher; false when this dispatcher is
+   *     wrapped ({@link AgentHooks#dispatcher}) and the wrapper must see every call
+   */
   EngineDispatcher(
-      SiteRegistry sites, Evaluator evaluator, ContextAssembler contexts, FaultInjection faults) {
+      SiteRegistry sites,
+      Evaluator evaluator,
+      ContextAssembler contexts,
+      boolean bridgeAnswersConstants) {
     this.sites = sites;
     this.evaluator = evaluator;
     this.contexts = contexts;
-    this.faults = faults;
-    // Faults are injected per dispatch: a bridge answering alone would bypass them.
-    this.constants = faults == null ? new ToggleConstants(evaluator, generation) : null;
+    this.constants = bridgeAnswersConstants ? new ToggleConstants(evaluator, generation) : null;
     evaluator.onSnapshotSwap(
         () -> {
           Object next = new Object();
@@ -92,7 +95,6 @@ final class EngineDispatcher implements Dispatcher {
   @Override
   public boolean toggle(int id) {
     Site.ToggleSite site = (Site.ToggleSite) sites.get(id);
-    checkFault();
     Object g = generation;
     Site.ToggleShape shape = site.shape;
     if (shape == null || shape.generation() != g) {
@@ -135,7 +137,6 @@ final class EngineDispatcher implements Dispatcher {
   @Override
   public int variant(int id) {
     Site.VariantSite site = (Site.VariantSite) sites.get(id);
-    checkFault();
     Object g = generation;
     Site.Shape shape = site.shape;
     if (shape == null || shape.generation() != g) {
@@ -224,7 +225,6 @@ final class EngineDispatcher implements Dispatcher {
   @Override
   public Object config(int id) {
     Site.ConfigSite site = (Site.ConfigSite) sites.get(id);
-    checkFault();
     Object raw = evaluator.config(site.namespace, site.key);
     if (raw == null) {
       if (!site.insight.keyUnknown()) {
@@ -261,12 +261,6 @@ final class EngineDispatcher implements Dispatcher {
             e.getMessage());
       }
       return Bridge.NO_VALUE;
-    }
-  }
-
-  private void checkFault() {
-    if (faults != null) {
-      faults.beforeDispatch();
     }
   }
 

@@ -32,6 +32,14 @@ class AgentBehaviourIT {
     Fixtures.write(flags, Fixtures.document(1, true, 1500, 34, 33, 33));
   }
 
+  /** {@code jvmArgs} with the test-only fault agent first, ahead of dynconfig's agent. */
+  private static List<String> withFaultAgent(String fault, List<String> jvmArgs) {
+    List<String> args = new ArrayList<>();
+    args.add(ChildJvm.faultAgent(fault));
+    args.addAll(jvmArgs);
+    return args;
+  }
+
   private List<String> jvm(String mainClass, String classpath, String... extra) {
     List<String> args = new ArrayList<>();
     args.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=file=flags.json");
@@ -144,10 +152,8 @@ class AgentBehaviourIT {
     try (ChildJvm app =
         ChildJvm.start(
             dir,
-            jvm(
-                "com.acme.itapp.FlagApp",
-                Fixtures.appClasspath("current"),
-                "-Ddynconfig.test.faultInjection=evaluate"))) {
+            withFaultAgent(
+                "evaluate", jvm("com.acme.itapp.FlagApp", Fixtures.appClasspath("current"))))) {
       String line = app.awaitOut(0, l -> l.startsWith("tick"), "tick");
       assertThat(line).startsWith("tick price=new timeout=1000 refused=42");
       assertThat(steps(line).values()).containsOnly(3);

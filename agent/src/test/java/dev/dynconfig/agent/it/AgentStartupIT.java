@@ -62,8 +62,8 @@ class AgentStartupIT {
         ChildJvm.start(
             dir,
             List.of(
+                ChildJvm.faultAgent("install"),
                 agent("file=flags.json"),
-                "-Ddynconfig.test.faultInjection=install",
                 "-cp",
                 Fixtures.appClasspath("current"),
                 "com.acme.itapp.ExitApp"))) {
@@ -156,16 +156,16 @@ class AgentStartupIT {
 
   /**
    * Starts {@code EarlyApp} with the agent on a flag file whose values differ from every method's
-   * own body, optionally with a fault injected into the agent ({@code FaultInjection}).
+   * own body, optionally with a fault injected into the agent (the test-only fault agent).
    */
   private ChildJvm startEarlyApp(String agentOptions, String fault, String... appArgs)
       throws Exception {
     Files.writeString(dir.resolve("flags.json"), Fixtures.document(1, false, 2500, 34, 33, 33));
     List<String> command = new java.util.ArrayList<>();
-    command.add(agent(agentOptions));
     if (fault != null) {
-      command.add("-Ddynconfig.test.faultInjection=" + fault);
+      command.add(ChildJvm.faultAgent(fault));
     }
+    command.add(agent(agentOptions));
     command.addAll(List.of("-cp", Fixtures.appClasspath("current"), "com.acme.itapp.EarlyApp"));
     command.addAll(List.of(appArgs));
     return ChildJvm.start(dir, command);

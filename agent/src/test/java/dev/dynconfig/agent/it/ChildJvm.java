@@ -22,6 +22,8 @@ import java.util.function.Predicate;
 final class ChildJvm implements AutoCloseable {
   static final Path AGENT_JAR =
       Path.of(System.getProperty("dynconfig.agent.jar", "target/dynconfig.jar"));
+  static final Path FAULT_AGENT_JAR =
+      Path.of(System.getProperty("dynconfig.fault.agent.jar", "target/fault-agent.jar"));
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
@@ -34,6 +36,14 @@ final class ChildJvm implements AutoCloseable {
     this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     pump(process.getInputStream(), out, "out");
     pump(process.getErrorStream(), err, "err");
+  }
+
+  /**
+   * The test-only fault agent injecting {@code fault} (see {@code dev.dynconfig.testagent.Fault});
+   * must come before dynconfig's {@code -javaagent} on the command line.
+   */
+  static String faultAgent(String fault) {
+    return "-javaagent:" + FAULT_AGENT_JAR.toAbsolutePath() + "=" + fault;
   }
 
   static String java() {

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.server.DynconfigServer;
+import dev.dynconfig.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,10 @@ class FleetIT {
 
   @TempDir Path dir;
   private DynconfigServer server;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+
+  /** The server reads it for last-seen times, expiry and findings. */
+  private final MutableClock clock = new MutableClock("2026-06-01T00:00:00Z");
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<ChildJvm> apps = new ArrayList<>();
 
@@ -360,33 +362,5 @@ class FleetIT {
             .get(30, TimeUnit.SECONDS);
     ws.sendText(message, true);
     return closed.get(30, TimeUnit.SECONDS);
-  }
-
-  /** A clock the test moves; the server reads it for last-seen times, expiry and findings. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Faults injected inside the engine side of the agent ({@code -Ddynconfig.test.faultInjection}, see
- * {@code FaultInjection}) while a host app ({@code com.acme.itapp.FaultApp}) hammers the rewritten
- * methods from four threads and reports any {@link Throwable} it catches. For every fault: nothing
- * reaches the app, the methods run their original body or the live/last good value, the app's
- * threads keep making progress, and the failure is logged once, naming what failed.
+ * Faults injected inside the engine side of the agent (by the test-only fault agent, see {@code
+ * dev.dynconfig.testagent.Fault}) while a host app ({@code com.acme.itapp.FaultApp}) hammers the
+ * rewritten methods from four threads and reports any {@link Throwable} it catches. For every
+ * fault: nothing reaches the app, the methods run their original body or the live/last good value,
+ * the app's threads keep making progress, and the failure is logged once, naming what failed.
  *
  * <p>Progress is asserted with the app's call counter (bounded polls of its output), never with
  * timings.
@@ -143,8 +143,8 @@ class HostAppFaultIT {
 
   private ChildJvm start(String fault) throws Exception {
     List<String> args = new ArrayList<>();
+    args.add(ChildJvm.faultAgent(fault));
     args.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=file=flags.json");
-    args.add("-Ddynconfig.test.faultInjection=" + fault);
     args.add("-cp");
     args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.FaultApp");

@@ -104,6 +104,39 @@ class JarContentsIT {
   }
 
   @Test
+  void noFaultInjectionShips_itLivesInTheTestOnlyFaultAgent() throws IOException {
+    Set<String> offenders = new TreeSet<>();
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      Enumeration<JarEntry> entries = jar.entries();
+      while (entries.hasMoreElements()) {
+        JarEntry e = entries.nextElement();
+        String name = e.getName();
+        if (name.contains("Fault") || name.contains("testagent")) {
+          offenders.add(name);
+        }
+        if (name.startsWith("dev/dynconfig/") && name.endsWith(".class")) {
+          try (InputStream in = jar.getInputStream(e)) {
+            // Constant pool strings are stored as (modified) UTF-8: ASCII searches find them.
+            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            for (String word :
+                new String[] {"faultInjection", "fault injected", "dynconfig.test."}) {
+              if (text.contains(word)) {
+                offenders.add(name + " mentions '" + word + "'");
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(offenders).as("test-only fault injection in dynconfig.jar").isEmpty();
+    try (JarFile faults = new JarFile(ChildJvm.FAULT_AGENT_JAR.toFile())) {
+      assertThat(faults.getEntry("dev/dynconfig/testagent/FaultInjection.class"))
+          .as("the fault agent was built beside it")
+          .isNotNull();
+    }
+  }
+
+  @Test
   void manifest_declaresAgentEntryPointsAndLauncher() throws IOException {
     try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
       Attributes main = jar.getManifest().getMainAttributes();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.jmx.JmxRegistration;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +11,6 @@ import java.util.function.BooleanSupplier;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +28,6 @@ class JmxAgentIT {
 
   @TempDir Path dir;
   private Path flags;
-  private JMXConnector connector;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -43,28 +36,17 @@ class JmxAgentIT {
     Fixtures.write(flags, FLAG_ONLY);
   }
 
-  @AfterEach
-  void disconnect() {
-    if (connector != null) {
-      try {
-        connector.close();
-      } catch (IOException appAlreadyGone) {
-        // the app JVM was destroyed first; nothing left to close
-      }
-    }
-  }
-
   @Test
   void operator_flipsARewrittenMethod_overJmx_andReadsExactCountsAndGuardedMethods()
       throws Exception {
-    int port = freePort();
-    try (ChildJvm app = ChildJvm.start(dir, jvm(port))) {
+    try (RemoteJmx remote = new RemoteJmx();
+        ChildJvm app = ChildJvm.start(dir, jvm(remote))) {
       assertThat(app.awaitOut(0, l -> l.startsWith("first price="), "first call"))
           .isEqualTo("first price=legacy");
-      MBeanServerConnection jmx = connect(app, port);
       ObjectName flag = JmxRegistration.flagName("new-pricing");
       ObjectName engine = JmxRegistration.engineName();
-      await(app, () -> registered(jmx, flag), "the flag's MBean (registered after jmxDelay)");
+      // Waits for the flag's MBean too (registered after jmxDelay).
+      MBeanServerConnection jmx = remote.connect(app, flag);
 
       // The flag's own Override attribute: set, then clear.
       jmx.setAttribute(flag, new Attribute("Override", "true"));
@@ -98,8 +80,8 @@ class JmxAgentIT {
 
   @Test
   void flagAndTestAddedToTheFile_getTheirMBeans_andAnUnknownTestIsLoggedOnce() throws Exception {
-    int port = freePort();
-    try (ChildJvm app = ChildJvm.start(dir, jvm(port))) {
+    try (RemoteJmx remote = new RemoteJmx();
+        ChildJvm app = ChildJvm.start(dir, jvm(remote))) {
       app.awaitOut(0, l -> l.startsWith("first price="), "first call");
       // The test is not in the file yet: the entry body runs, and the agent says why, once.
       assertThat(app.ask("steps user-1", "steps user-1=")).isEqualTo("steps user-1=3");
@@ -111,11 +93,7 @@ class JmxAgentIT {
           .hasSize(1)
           .allMatch(l -> l.contains("com.acme.itapp.Checkout#steps()"));
 
-      MBeanServerConnection jmx = connect(app, port);
-      await(
-          app,
-          () -> registered(jmx, JmxRegistration.flagName("new-pricing")),
-          "the MBeans to be registered");
+      MBeanServerConnection jmx = remote.connect(app, JmxRegistration.flagName("new-pricing"));
       ObjectName late = JmxRegistration.flagName("late-flag");
       ObjectName test = JmxRegistration.testName("checkout-experiment");
       assertThat(jmx.isRegistered(late)).isFalse();
@@ -135,36 +113,14 @@ class JmxAgentIT {
     }
   }
 
-  private List<String> jvm(int port) throws Exception {
+  private List<String> jvm(RemoteJmx remote) throws Exception {
     List<String> args = new ArrayList<>();
     args.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=file=flags.json");
-    args.add("-Dcom.sun.management.jmxremote.port=" + port);
-    args.add("-Dcom.sun.management.jmxremote.rmi.port=" + port);
-    args.add("-Dcom.sun.management.jmxremote.authenticate=false");
-    args.add("-Dcom.sun.management.jmxremote.ssl=false");
-    args.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
-    args.add("-Djava.rmi.server.hostname=127.0.0.1");
+    args.addAll(remote.jvmArgs());
     args.add("-cp");
     args.add(Fixtures.appClasspath("current"));
     args.add("com.acme.itapp.CommandApp");
     return args;
-  }
-
-  private MBeanServerConnection connect(ChildJvm app, int port) throws Exception {
-    JMXServiceURL url =
-        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-    long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
-    while (true) {
-      try {
-        connector = JMXConnectorFactory.connect(url);
-        return connector.getMBeanServerConnection();
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not connect to " + url + "\n" + app.dump(), e);
-        }
-        Thread.sleep(100);
-      }
-    }
   }
 
   private static boolean registered(MBeanServerConnection jmx, ObjectName name) {
@@ -183,12 +139,6 @@ class JmxAgentIT {
         throw new AssertionError("timed out waiting for " + what + "\n" + app.dump());
       }
       Thread.sleep(50);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

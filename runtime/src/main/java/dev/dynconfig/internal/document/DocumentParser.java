@@ -12,10 +12,9 @@ import java.util.Map;
  * (unknown operator, {@code $ref} to an undefined evaluator ...) is kept as broken instead of
  * rejecting the file. Native documents and structural problems are never lenient.
  *
- * <p>Format detection: a {@code flags} object is flagd's format; a {@code flags} array is the
- * native format unless its entries carry flagd's {@code state}/{@code variants} (flagd's daemon
- * also accepts an array of flags with a {@code key} each). A document that declares the providers'
- * schema ({@code "$schema": ".../flags.json"}) must use the object form, as that schema requires.
+ * <p>The format is {@link FormatDetection}'s answer (flagd's daemon also accepts an array of flags
+ * with a {@code key} each). A document that declares the providers' schema ({@code "$schema":
+ * ".../flags.json"}) must use the object form, as that schema requires.
  */
 public final class DocumentParser {
   private DocumentParser() {}

@@ -86,7 +86,7 @@ final class Validator {
 
   Document validate(Map<String, Object> root) throws DocumentException {
     Object flags = root.get("flags");
-    Document.Format format = detect(flags);
+    Document.Format format = FormatDetection.of(root);
 
     long version = -1;
     if (root.containsKey("version")) {
@@ -157,23 +157,6 @@ final class Validator {
         brokenFlags,
         bucketing,
         root);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // format detection
-
-  private static Document.Format detect(Object flags) {
-    if (flags instanceof Map) {
-      return Document.Format.FLAGD;
-    }
-    if (flags instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Map<?, ?> m && (m.containsKey("state") || m.containsKey("variants"))) {
-          return Document.Format.FLAGD;
-        }
-      }
-    }
-    return Document.Format.NATIVE;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -329,7 +312,16 @@ final class Validator {
       }
       return out;
     }
-    List<?> list = (List<?>) v;
+    if (!(v instanceof List<?> list)) {
+      // Detected as flagd by $evaluators or $schema: flagd's schema requires flags.
+      problem(
+          "flags",
+          v,
+          v == null
+              ? "is missing: a flagd document needs an object of flag key → flag"
+              : "must be an object of flag key → flag");
+      return out;
+    }
     if (schema != null && schema.endsWith("flags.json")) {
       problem(
           "flags",

@@ -18,20 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFiles {
   /**
-   * TEST-ONLY fault injection. With {@code -Ddynconfig.test.crashBeforeRename=true} the JVM halts
-   * (exit code {@value #CRASH_EXIT_CODE}, no shutdown hooks) after the temporary file has been
-   * written and forced to disk and before it is renamed over the target: the worst moment for a
-   * crash. The crash tests in {@code server/src/test/.../chaos} use it to show the target is then
-   * the old document, never a torn one. Never set it outside tests.
+   * Runs after a temporary file has been written and forced to disk and before it is renamed over
+   * its target, the worst moment for a crash: the crash tests halt the JVM there to show the target
+   * is then the old content, never a torn one. Null (nothing runs) unless a test sets it.
    */
-  public static final String TEST_CRASH_BEFORE_RENAME = "dynconfig.test.crashBeforeRename";
-
-  /** The exit code of the test-only crash. */
-  public static final int CRASH_EXIT_CODE = 86;
+  private static volatile Runnable beforeRename;
 
   private static final String TMP_INFIX = ".tmp-";
 
   private AtomicFiles() {}
+
+  /** Sets what runs between forcing a temporary file and renaming it (null: nothing); for tests. */
+  public static void beforeRename(Runnable hook) {
+    beforeRename = hook;
+  }
 
   /**
    * Deletes temporary files a crash left next to {@code target} ({@code .<name>.tmp-*}). Only for a
@@ -100,8 +100,9 @@ public final class AtomicFiles {
         }
         ch.force(true);
       }
-      if (Boolean.getBoolean(TEST_CRASH_BEFORE_RENAME)) {
-        Runtime.getRuntime().halt(CRASH_EXIT_CODE);
+      Runnable hook = beforeRename;
+      if (hook != null) {
+        hook.run();
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

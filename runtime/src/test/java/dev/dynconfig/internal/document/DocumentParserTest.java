@@ -8,6 +8,7 @@ import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.internal.json.DocumentException;
 import dev.dynconfig.internal.json.DocumentException.Problem;
 import dev.dynconfig.internal.json.Json;
+import dev.dynconfig.testing.Examples;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -16,29 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class DocumentParserTest {
 
-  static final String NATIVE =
-      """
-      {
-        "version": 7,
-        "roles": ["viewer", "user", "admin"],
-        "flags": [
-          {"key": "new-dashboard", "defaultValue": false, "name": "New Dashboard",
-           "description": "Redesigned dashboard", "environments": ["staging", "production"],
-           "minRole": "user", "rolloutPercentage": 25, "expiresAt": "2027-12-31T23:59:59Z",
-           "variant": "v2", "metadata": {"owner": "web"}}
-        ],
-        "tests": [
-          {"id": "checkout-experiment", "name": "Checkout Flow", "status": "running",
-           "variants": [{"id": "control", "name": "Original", "isControl": true, "config": {"steps": 3}},
-                        {"id": "variant-a", "name": "Optimized", "config": {"steps": 2}},
-                        {"id": "variant-b", "name": "Express", "config": {"steps": 1}}],
-           "allocation": {"control": 33, "variant-a": 33, "variant-b": 34},
-           "startDate": "2026-01-01T00:00:00Z", "endDate": "2027-01-01T00:00:00Z",
-           "environments": ["production"]}
-        ],
-        "config": {"ui": {"theme": "dark"}, "checkout": {"timeoutMs": 1500}}
-      }
-      """;
+  static final String NATIVE = Examples.ISSUE_2;
 
   static Document parse(String text) throws DocumentException {
     return DocumentParser.parse(text.getBytes(StandardCharsets.UTF_8), "flags.json");

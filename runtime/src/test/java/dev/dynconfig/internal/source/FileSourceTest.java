@@ -1,18 +1,18 @@
 package dev.dynconfig.internal.source;
 
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.EvaluationContext;
+import dev.dynconfig.testing.RecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,17 +40,6 @@ class FileSourceTest {
     }
   }
 
-  /** Waits (bounded) for a condition the watcher thread makes true. */
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void initialize_readsTheFileSynchronously() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.json"), doc(true));
@@ -65,7 +54,7 @@ class FileSourceTest {
     Path file = Files.writeString(dir.resolve("flags.json"), doc(false));
     start(file);
     Files.writeString(file, doc(true));
-    await(() -> config.isFlagEnabled("f", EvaluationContext.empty()), "the edit is applied");
+    await("the edit is applied", () -> config.isFlagEnabled("f", EvaluationContext.empty()));
   }
 
   @Test
@@ -74,16 +63,16 @@ class FileSourceTest {
     start(file);
     Files.delete(file);
     await(
-        () -> config.getState().connectionStatus() == ConnectionStatus.ERROR,
-        "the missing file is reported");
+        "the missing file is reported",
+        () -> config.getState().connectionStatus() == ConnectionStatus.ERROR);
     assertThat(config.getState().lastError()).contains("flags.json does not exist");
     assertThat(config.isFlagEnabled("f", EvaluationContext.empty())).isTrue();
 
     Files.writeString(file, doc(true));
 
     await(
-        () -> config.getState().connectionStatus() == ConnectionStatus.CONNECTED,
-        "the restored file is reported");
+        "the restored file is reported",
+        () -> config.getState().connectionStatus() == ConnectionStatus.CONNECTED);
   }
 
   @Test
@@ -93,7 +82,7 @@ class FileSourceTest {
     Path tmp = Files.writeString(dir.resolve(".flags.json.swp"), doc(true));
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     await(
-        () -> config.isFlagEnabled("f", EvaluationContext.empty()), "the renamed file is applied");
+        "the renamed file is applied", () -> config.isFlagEnabled("f", EvaluationContext.empty()));
   }
 
   @Test
@@ -101,17 +90,17 @@ class FileSourceTest {
     Path file = Files.writeString(dir.resolve("flags.json"), doc(true));
     start(file);
     Files.writeString(file, "{\"flags\":[{\"key\":\"f\",\"defaultValue\":tru");
-    await(() -> config.getState().lastError() != null, "the broken edit is reported");
+    await("the broken edit is reported", () -> config.getState().lastError() != null);
     assertThat(config.getState().lastError())
         .startsWith(file.toAbsolutePath() + ": $: is not valid JSON");
     assertThat(config.isFlagEnabled("f", EvaluationContext.empty())).isTrue();
     Files.writeString(file, doc(false));
     // The snapshot swaps just before the state is updated; wait for both.
     await(
+        "the fixed file is applied and the error cleared",
         () ->
             !config.isFlagEnabled("f", EvaluationContext.empty())
-                && config.getState().lastError() == null,
-        "the fixed file is applied and the error cleared");
+                && config.getState().lastError() == null);
   }
 
   @Test
@@ -120,9 +109,9 @@ class FileSourceTest {
     RecordingSink sink = new RecordingSink();
     try (FileSource source = new FileSource(file, Duration.ofMillis(50))) {
       source.start(sink);
-      assertThat(sink.offers).hasValue(1);
+      assertThat(sink.offered()).hasSize(1);
       Files.writeString(file, doc(true));
-      await(() -> sink.offers.get() == 2, "the change is offered");
+      await("the change is offered", () -> sink.offered().size() == 2);
     }
   }
 
@@ -137,11 +126,15 @@ class FileSourceTest {
     RecordingSink sink = new RecordingSink();
     try (FileSource source = new FileSource(file, Duration.ofMillis(50))) {
       source.start(sink);
-      assertThat(sink.last).isEqualTo(first);
+      assertThat(sink.content()).isEqualTo(new String(first, StandardCharsets.UTF_8));
       Files.write(file, second);
-      await(() -> Arrays.equals(sink.last, second), "the same-size edit is offered");
+      await(
+          "the same-size edit is offered",
+          () -> new String(second, StandardCharsets.UTF_8).equals(sink.content()));
       Files.write(file, first);
-      await(() -> Arrays.equals(sink.last, first), "the edit back to the first content");
+      await(
+          "the edit back to the first content",
+          () -> new String(first, StandardCharsets.UTF_8).equals(sink.content()));
     }
   }
 
@@ -153,27 +146,5 @@ class FileSourceTest {
         .filteredOn(t -> t.getName().equals("dynconfig-file-watcher"))
         .isNotEmpty()
         .allMatch(Thread::isDaemon);
-  }
-
-  static final class RecordingSink implements SourceSink {
-    final java.util.concurrent.atomic.AtomicInteger offers =
-        new java.util.concurrent.atomic.AtomicInteger();
-
-    volatile byte[] last;
-
-    @Override
-    public OfferResult offer(byte[] content, long version, String origin) {
-      last = content;
-      offers.incrementAndGet();
-      return OfferResult.APPLIED;
-    }
-
-    @Override
-    public void status(dev.dynconfig.ConnectionStatus status, String error) {}
-
-    @Override
-    public long currentVersion() {
-      return -1;
-    }
   }
 }

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Shared set-up for the chaos tests: tokens, server builder, admin calls, bounded waits. */
 final class Chaos {
@@ -44,14 +43,5 @@ final class Chaos {
       HttpClient client, int port, String method, String path, String token, String body)
       throws IOException, InterruptedException {
     return ServerFixture.send(client, port, method, path, token, body);
-  }
-
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    ServerFixture.await(what, Duration.ofSeconds(30), condition);
-  }
-
-  static void await(String what, Duration max, BooleanSupplier condition)
-      throws InterruptedException {
-    ServerFixture.await(what, max, condition);
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dynconfig.internal.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A crash at the worst moment of a write: the new document is on disk in the temporary file,
- * forced, and not yet renamed over the flag file (the test-only hook {@code
- * dynconfig.test.crashBeforeRename} halts the server JVM exactly there). The file is then the old
- * document byte for byte, the write was never acknowledged, and the restarted server serves the old
- * version, removes the leftover temporary and accepts the write again.
+ * forced, and not yet renamed over the flag file ({@link CrashingServerMain} halts the server JVM
+ * exactly there). The file is then the old document byte for byte, the write was never
+ * acknowledged, and the restarted server serves the old version, removes the leftover temporary and
+ * accepts the write again.
  */
 class CrashTest {
   static final ObjectMapper M = new ObjectMapper();
@@ -47,9 +46,7 @@ class CrashTest {
     ForkedServer.kill(server);
     byte[] before = Files.readAllBytes(file);
 
-    server =
-        ForkedServer.start(
-            file, port, log, List.of("-D" + AtomicFiles.TEST_CRASH_BEFORE_RENAME + "=true"));
+    server = ForkedServer.start(CrashingServerMain.class.getName(), file, port, log, List.of());
     Process crashing = server;
     assertThatThrownBy(
             () ->
@@ -58,7 +55,7 @@ class CrashTest {
         .as("the write is never acknowledged")
         .isInstanceOf(IOException.class);
     assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(crashing.exitValue()).isEqualTo(AtomicFiles.CRASH_EXIT_CODE);
+    assertThat(crashing.exitValue()).isEqualTo(CrashingServerMain.EXIT_CODE);
 
     assertThat(Files.readAllBytes(file)).as("the old document, byte for byte").isEqualTo(before);
     try (var s = Files.list(dir)) {

@@ -2,6 +2,7 @@ package dev.dynconfig.server.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dynconfig.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class FatalErrorTest {
     pb.redirectOutput(log.toFile());
     Process p = pb.start();
     try {
-      Chaos.await(
+      Await.await(
           "server up",
           Duration.ofSeconds(60),
           () -> {

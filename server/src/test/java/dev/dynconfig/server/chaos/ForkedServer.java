@@ -19,6 +19,8 @@ import java.util.List;
  * appended to a log file the test can inspect.
  */
 final class ForkedServer {
+  private static final String SERVER_MAIN = "dev.dynconfig.server.ServerMain";
+
   private ForkedServer() {}
 
   /** A free loopback port (the server is restarted on the same one). */
@@ -32,7 +34,13 @@ final class ForkedServer {
   /** Starts the server JVM and waits until {@code GET /v1/flags} answers 200. */
   static Process start(Path file, int port, Path log, List<String> jvmArgs, String... extraArgs)
       throws IOException, InterruptedException {
-    return start(List.of(), file, port, log, jvmArgs, extraArgs);
+    return start(List.of(), SERVER_MAIN, file, port, log, jvmArgs, extraArgs);
+  }
+
+  /** As {@link #start(Path, int, Path, List, String...)} with another main class in front. */
+  static Process start(String mainClass, Path file, int port, Path log, List<String> jvmArgs)
+      throws IOException, InterruptedException {
+    return start(List.of(), mainClass, file, port, log, jvmArgs);
   }
 
   /** Under {@code ulimit -f} (KiB): files cannot grow past it, like a full disk. */
@@ -40,6 +48,7 @@ final class ForkedServer {
       throws IOException, InterruptedException {
     return start(
         List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "dynconfig-server"),
+        SERVER_MAIN,
         file,
         port,
         log,
@@ -48,6 +57,7 @@ final class ForkedServer {
 
   private static Process start(
       List<String> wrapper,
+      String mainClass,
       Path file,
       int port,
       Path log,
@@ -60,7 +70,7 @@ final class ForkedServer {
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    cmd.add("dev.dynconfig.server.ServerMain");
+    cmd.add(mainClass);
     cmd.addAll(
         List.of(
             "serve",

@@ -2,7 +2,7 @@ package dev.dynconfig.server.chaos;
 
 import static dev.dynconfig.server.chaos.Chaos.ADMIN;
 import static dev.dynconfig.server.chaos.Chaos.READ;
-import static dev.dynconfig.server.chaos.Chaos.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.server.DynconfigServer;

@@ -2,7 +2,7 @@ package dev.dynconfig.server.chaos;
 
 import static dev.dynconfig.server.chaos.Chaos.ADMIN;
 import static dev.dynconfig.server.chaos.Chaos.READ;
-import static dev.dynconfig.server.chaos.Chaos.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +12,6 @@ import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.Fallback;
 import dev.dynconfig.RetryOptions;
 import dev.dynconfig.SourceKind;
-import dev.dynconfig.internal.files.AtomicFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,6 +204,6 @@ class KillTest {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json.tmp")))
           .isEmpty();
     }
-    assertThat(AtomicFiles.CRASH_EXIT_CODE).isPositive();
+    assertThat(CrashingServerMain.EXIT_CODE).isPositive();
   }
 }

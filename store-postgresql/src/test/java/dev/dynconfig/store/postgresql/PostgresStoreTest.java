@@ -1,5 +1,6 @@
 package dev.dynconfig.store.postgresql;
 
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,25 +27,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresStoreTest {
-  static EmbeddedDatabase db;
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
   final List<PostgresStore> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void closeStores() {
@@ -279,15 +268,5 @@ class PostgresStoreTest {
       }
     }
     return out;
-  }
-
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 }

@@ -23,9 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,18 +50,8 @@ class ReplicatedChaosTest {
   static final int DB_RESTARTS = LONG ? 2 : 1;
   static final int CLIENT_JVMS = LONG ? 4 : 2;
   static final int CLIENTS_PER_JVM = LONG ? 50 : 15;
-  static EmbeddedDatabase db;
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   /** A SIGKILL: asked for at {@code at}, process gone at {@code gone}. */
   record Kill(long at, long gone, int server) {}

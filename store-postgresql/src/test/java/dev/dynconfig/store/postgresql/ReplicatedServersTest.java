@@ -1,6 +1,6 @@
 package dev.dynconfig.store.postgresql;
 
-import static dev.dynconfig.store.postgresql.PostgresStoreTest.await;
+import static dev.dynconfig.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,7 @@ import dev.dynconfig.internal.source.remote.RemoteSettings;
 import dev.dynconfig.internal.source.remote.WebSocketSource;
 import dev.dynconfig.server.DynconfigServer;
 import dev.dynconfig.server.StoreTransfer;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,29 +27,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several real servers on one real PostgreSQL, with real WebSocket clients. */
 class ReplicatedServersTest {
   static final RetryOptions FAST =
       new RetryOptions(3, Duration.ofMillis(20), Duration.ofMillis(300));
-  static EmbeddedDatabase db;
+  @RegisterExtension static final EmbeddedDatabase db = new EmbeddedDatabase();
   final List<AutoCloseable> closeables = new ArrayList<>();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = EmbeddedDatabase.start();
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -71,9 +61,9 @@ class ReplicatedServersTest {
     return s;
   }
 
-  VersionRecorder client(DynconfigServer s) {
+  RecordingSink client(DynconfigServer s) {
     URI u = URI.create("ws://127.0.0.1:" + s.port() + "/v1/stream");
-    VersionRecorder sink = new VersionRecorder();
+    RecordingSink sink = new RecordingSink();
     WebSocketSource ws =
         new WebSocketSource(
             RemoteSettings.of(u, Http.READ)
@@ -97,13 +87,13 @@ class ReplicatedServersTest {
   void twoAndThreeServers_aWriteOnOneReachesTheClientsOfAll() throws Exception {
     String url = db.newDatabase();
     List<DynconfigServer> servers = new ArrayList<>(List.of(server(url), server(url)));
-    List<VersionRecorder> clients = new ArrayList<>();
+    List<RecordingSink> clients = new ArrayList<>();
     for (DynconfigServer s : servers) {
       clients.add(client(s));
       clients.add(client(s));
     }
     long v2 = versionOf(Http.putConfig(servers.get(0).port(), "a", "1"));
-    for (VersionRecorder c : clients) {
+    for (RecordingSink c : clients) {
       await("every client of both servers at " + v2, () -> c.currentVersion() == v2);
     }
     servers.add(server(url)); // a third server joins
@@ -112,7 +102,7 @@ class ReplicatedServersTest {
     long v4 = versionOf(Http.putConfig(servers.get(1).port(), "c", "3"));
     assertThat(v3).isGreaterThan(v2);
     assertThat(v4).isGreaterThan(v3);
-    for (VersionRecorder c : clients) {
+    for (RecordingSink c : clients) {
       await("every client of three servers at " + v4, () -> c.currentVersion() == v4);
       List<Long> seen = c.applied();
       List<Long> sorted = new ArrayList<>(seen);
@@ -191,7 +181,7 @@ class ReplicatedServersTest {
     String url = db.newDatabase();
     DynconfigServer a = server(url);
     DynconfigServer b = server(url);
-    VersionRecorder client = client(b);
+    RecordingSink client = client(b);
     long v2 = versionOf(Http.putConfig(a.port(), "k", "before"));
     await("client at " + v2, () -> client.currentVersion() == v2);
     assertThat(json(Http.send(a.port(), "GET", "/v1/health", null, null).body()))

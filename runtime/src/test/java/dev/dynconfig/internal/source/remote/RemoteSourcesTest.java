@@ -2,11 +2,11 @@ package dev.dynconfig.internal.source.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.SourceKind;
 import dev.dynconfig.internal.source.ConfigSource;
 import dev.dynconfig.internal.source.SourceSink;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,24 +23,6 @@ class RemoteSourcesTest {
   static final Clock T0 = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
 
   @TempDir Path dir;
-
-  static final class Sink implements SourceSink {
-    final List<Long> offered = new ArrayList<>();
-
-    @Override
-    public OfferResult offer(byte[] content, long version, String origin) {
-      offered.add(version);
-      return OfferResult.APPLIED;
-    }
-
-    @Override
-    public void status(ConnectionStatus status, String error) {}
-
-    @Override
-    public long currentVersion() {
-      return -1;
-    }
-  }
 
   DynamicConfigOptions options(Clock clock) {
     return DynamicConfigOptions.builder()
@@ -64,22 +45,22 @@ class RemoteSourcesTest {
   void freshCache_isOffered_staleOrCorruptIsNot() throws Exception {
     new OfflineCache(dir.resolve("cache.json"), "u", T0)
         .saveNow("{\"version\":9}".getBytes(StandardCharsets.UTF_8), 9);
-    Sink fresh = new Sink();
+    RecordingSink fresh = new RecordingSink();
     assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(1))), fresh))
         .startsWith("serving the offline cache " + dir.resolve("cache.json") + " (version 9, 60 s")
         .endsWith("; the live document is applied as soon as the server answers.");
-    assertThat(fresh.offered).containsExactly(9L);
+    assertThat(fresh.offered()).containsExactly(9L);
 
-    Sink stale = new Sink();
+    RecordingSink stale = new RecordingSink();
     assertThat(fallBack(options(Clock.offset(T0, Duration.ofMinutes(10))), stale))
         .contains("older than cacheDuration")
         .contains("starting on code defaults");
-    assertThat(stale.offered).isEmpty();
+    assertThat(stale.offered()).isEmpty();
 
     Files.writeString(dir.resolve("cache.json"), "{garbage");
-    Sink corrupt = new Sink();
+    RecordingSink corrupt = new RecordingSink();
     assertThat(fallBack(options(T0), corrupt)).contains("starting on code defaults");
-    assertThat(corrupt.offered).isEmpty();
+    assertThat(corrupt.offered()).isEmpty();
   }
 
   @Test
@@ -95,18 +76,18 @@ class RemoteSourcesTest {
                 .source(SourceKind.REMOTE)
                 .url(URI.create("http://h:2/v1/flags"))
                 .build())) {
-      Sink sink = new Sink();
+      RecordingSink sink = new RecordingSink();
       assertThat(fallBack(o, sink)).as(o.source().name()).startsWith("serving the offline cache");
-      assertThat(sink.offered).containsExactly(4L);
+      assertThat(sink.offered()).containsExactly(4L);
     }
     RemoteSettings byHand = RemoteSettings.from(ws);
-    Sink sink = new Sink();
+    RecordingSink sink = new RecordingSink();
     try (ConfigSource poll = new HttpPollingSource(byHand);
         ConfigSource stream = new WebSocketSource(byHand)) {
       assertThat(poll.offerFallback(sink)).isNull();
       assertThat(stream.offerFallback(sink)).isNull();
     }
-    assertThat(sink.offered).isEmpty();
+    assertThat(sink.offered()).isEmpty();
   }
 
   @Test

@@ -4,37 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.internal.source.ConfigSource;
-import dev.dynconfig.internal.source.SourceSink;
+import dev.dynconfig.testing.RecordingSink;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both network sources report a trust file they cannot use, and then stay stopped. */
 class TlsSetupFailureTest {
-
-  /** Records every status report, in order. */
-  static final class StatusSink implements SourceSink {
-    final List<String> statuses = new ArrayList<>();
-
-    @Override
-    public OfferResult offer(byte[] content, long version, String origin) {
-      return OfferResult.APPLIED;
-    }
-
-    @Override
-    public synchronized void status(ConnectionStatus status, String error) {
-      statuses.add(status + ": " + error);
-    }
-
-    @Override
-    public long currentVersion() {
-      return -1;
-    }
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"wss://127.0.0.1:1/v1/stream", "https://127.0.0.1:1/v1/flags"})
@@ -54,14 +32,15 @@ class TlsSetupFailureTest {
             base.readIdleTimeout());
     Function<RemoteSettings, ConfigSource> kind =
         url.startsWith("wss") ? WebSocketSource::new : HttpPollingSource::new;
-    StatusSink sink = new StatusSink();
+    RecordingSink sink = new RecordingSink();
 
     try (ConfigSource source = kind.apply(settings)) {
       source.start(sink);
     }
 
-    assertThat(sink.statuses)
+    assertThat(sink.statuses()).containsExactly(ConnectionStatus.ERROR);
+    assertThat(sink.errors())
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .startsWith("ERROR: Cannot set up TLS for " + url + " with trust file " + missing + ": ");
+        .startsWith("Cannot set up TLS for " + url + " with trust file " + missing + ": ");
   }
 }

@@ -1,20 +1,25 @@
-package dev.dynconfig;
+package dev.dynconfig.testing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A UTC clock tests move by hand. */
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(String instant) {
+  public MutableClock(String instant) {
     this.now = Instant.parse(instant);
   }
 
-  void set(String instant) {
+  public void set(String instant) {
     now = Instant.parse(instant);
+  }
+
+  public void advance(Duration d) {
+    now = now.plus(d);
   }
 
   @Override
