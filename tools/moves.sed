@@ -42,3 +42,4 @@ s/\bNodes\.(Cat|Substr|Log|appendJoined)\b/StringNodes.\1/g
 s/\bNodes\.(Affix|SemVerNode)\b/FlagdNodes.\1/g
 s/\bNodes\.Fractional\b/Fractional/g
 s/\bNodes\.(U|arg|orNull)\b/Node.\1/g
+s/\bdev\.dynconfig\.engine(\.|;|\b)/dev.dynconfig.internal.engine\1/g

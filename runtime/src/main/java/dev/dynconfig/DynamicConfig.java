@@ -1,8 +1,8 @@
 package dev.dynconfig;
 
-import dev.dynconfig.engine.Engine;
-import dev.dynconfig.engine.EngineIntrospection;
-import dev.dynconfig.engine.EngineParts;
+import dev.dynconfig.internal.engine.Engine;
+import dev.dynconfig.internal.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineParts;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.function.Consumer;

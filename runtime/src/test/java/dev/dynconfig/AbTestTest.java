@@ -4,7 +4,7 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.engine.EngineIntrospection.AssignmentResult;
+import dev.dynconfig.internal.engine.EngineIntrospection.AssignmentResult;
 import dev.dynconfig.testing.MutableClock;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static dev.dynconfig.Docs.load;
 import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dynconfig.engine.ContextNeeds;
-import dev.dynconfig.engine.ContextNeeds.Need;
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.ContextNeeds;
+import dev.dynconfig.internal.engine.ContextNeeds.Need;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static dev.dynconfig.Docs.q;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import dev.dynconfig.internal.source.SourceSink.OfferResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.dynconfig.jmx;
 
 import dev.dynconfig.AbTest;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import dev.dynconfig.internal.json.Json;
 import java.util.Objects;
 import org.slf4j.Logger;

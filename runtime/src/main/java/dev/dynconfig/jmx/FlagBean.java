@@ -1,7 +1,7 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.engine.EngineIntrospection;
 import dev.dynconfig.internal.document.FlagdFlag;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.internal.json.StrictJson;
 import java.util.Locale;

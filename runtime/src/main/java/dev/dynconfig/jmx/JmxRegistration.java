@@ -1,7 +1,7 @@
 package dev.dynconfig.jmx;
 
 import dev.dynconfig.Subscription;
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashSet;

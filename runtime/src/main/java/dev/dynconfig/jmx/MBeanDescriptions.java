@@ -1,6 +1,6 @@
 package dev.dynconfig.jmx;
 
-import dev.dynconfig.engine.EngineIntrospection;
+import dev.dynconfig.internal.engine.EngineIntrospection;
 import java.util.HashMap;
 import java.util.Map;
 

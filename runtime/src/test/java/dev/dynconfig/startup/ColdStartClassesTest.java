@@ -80,7 +80,8 @@ class ColdStartClassesTest {
                   .newInstance();
 
       assertThat(scenario.apply(file)).endsWith(" 1500"); // the file was read and applied
-      assertThat(loader.defined("dev.dynconfig.engine.Engine")).isTrue(); // the loader works
+      assertThat(loader.defined("dev.dynconfig.internal.engine.Engine"))
+          .isTrue(); // the loader works
 
       assertThat(loader.defined("com.fasterxml.jackson.databind.ObjectMapper")).isFalse();
       assertThat(loader.defined("com.fasterxml.jackson.core.JsonFactory")).isFalse();

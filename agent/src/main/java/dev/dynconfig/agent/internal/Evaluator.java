@@ -4,7 +4,7 @@ import dev.dynconfig.DynamicConfig;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.TestVariant;
 import dev.dynconfig.bootstrap.ToggleConstant;
-import dev.dynconfig.engine.ConstantResult;
+import dev.dynconfig.internal.engine.ConstantResult;
 
 /**
  * The engine questions the rewritten methods ask. {@link #of(DynamicConfig)} adapts the engine;
@@ -38,7 +38,7 @@ interface Evaluator {
   enum Needs {
     /**
      * Nothing: an override, an unknown flag (the code default), a flag without any condition
-     * ({@link dev.dynconfig.engine.ContextNeeds.Need#NOTHING}).
+     * ({@link dev.dynconfig.internal.engine.ContextNeeds.Need#NOTHING}).
      */
     NOTHING,
     /** Only the bucketing key (user id, else session id): a rollout without other conditions. */
@@ -98,7 +98,8 @@ interface Evaluator {
 
   /**
    * The {@code @Toggle} answer for {@code flag} if, in the current snapshot, it is the same for
-   * every call (see {@link dev.dynconfig.engine.ConstantResult}); null when it may vary per call.
+   * every call (see {@link dev.dynconfig.internal.engine.ConstantResult}); null when it may vary
+   * per call.
    */
   default ToggleConstant toggleConstant(String flag, Boolean defaultValue) {
     return null;

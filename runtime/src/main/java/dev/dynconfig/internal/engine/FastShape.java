@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.internal.rules.Bucketing;

@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.DynamicConfigOptions;
 import dev.dynconfig.internal.source.ConfigSource;

@@ -1,10 +1,10 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.ConfigChangeEvent;
 import dev.dynconfig.ConfigListener;
 import dev.dynconfig.Subscription;
-import dev.dynconfig.engine.EngineIntrospection.SnapshotInfo;
-import dev.dynconfig.engine.EngineIntrospection.SnapshotListener;
+import dev.dynconfig.internal.engine.EngineIntrospection.SnapshotInfo;
+import dev.dynconfig.internal.engine.EngineIntrospection.SnapshotListener;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;

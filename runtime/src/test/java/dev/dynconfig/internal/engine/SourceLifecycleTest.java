@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 /**
  * What a flag's result depends on in one snapshot, as {@link EngineIntrospection#contextNeeds}

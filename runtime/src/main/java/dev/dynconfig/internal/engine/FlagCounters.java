@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 /**
  * Evaluation counts of one flag key (true / false / anything else); they survive reloads.

@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;

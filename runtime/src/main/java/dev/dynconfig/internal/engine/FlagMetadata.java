@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import java.math.BigDecimal;
 import java.util.HashMap;

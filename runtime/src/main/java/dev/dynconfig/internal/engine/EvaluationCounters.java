@@ -1,6 +1,6 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
-import dev.dynconfig.engine.EngineIntrospection.FlagCounts;
+import dev.dynconfig.internal.engine.EngineIntrospection.FlagCounts;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

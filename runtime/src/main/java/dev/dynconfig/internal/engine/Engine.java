@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.DynamicConfigException;
 import dev.dynconfig.DynamicConfigOptions;
@@ -6,7 +6,7 @@ import dev.dynconfig.ErrorCode;
 import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.TestVariant;
-import dev.dynconfig.engine.EngineIntrospection.AssignmentResult;
+import dev.dynconfig.internal.engine.EngineIntrospection.AssignmentResult;
 import dev.dynconfig.internal.json.Json;
 import java.lang.reflect.Type;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.dynconfig.engine;
+package dev.dynconfig.internal.engine;
 
 import dev.dynconfig.AbTest;
 import dev.dynconfig.DynamicConfigState;
@@ -6,10 +6,10 @@ import dev.dynconfig.EvaluationContext;
 import dev.dynconfig.FeatureFlag;
 import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Subscription;
-import dev.dynconfig.engine.ContextNeeds.Need;
 import dev.dynconfig.internal.document.Document;
 import dev.dynconfig.internal.document.FlagdFlag;
 import dev.dynconfig.internal.document.FlagdFlag.VariantType;
+import dev.dynconfig.internal.engine.ContextNeeds.Need;
 import dev.dynconfig.internal.json.Json;
 import java.util.Map;
 import java.util.Set;
