@@ -454,6 +454,7 @@ class ConsoleBrowserTest {
     assertThat(banner.getText()).contains("off").contains("\"on\":true");
     banner.findElement(By.cssSelector("button.toggle")).click();
     awaitStatus("Saved");
+    String toggleSaved = driver.findElement(By.id("status")).getText();
     JsonNode doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("state").asText()).isEqualTo("DISABLED");
     row("show-banner").findElement(By.cssSelector("button.edit")).click();
@@ -462,7 +463,12 @@ class ConsoleBrowserTest {
     dv.clear();
     dv.sendKeys("on");
     driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
-    awaitStatus("Saved");
+    // Not just "Saved": the toggle's "Saved (version N)" may still be shown.
+    wait.until(
+        d -> {
+          String status = d.findElement(By.id("status")).getText();
+          return status.contains("Saved") && !status.equals(toggleSaved);
+        });
     doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("defaultVariant").asText())
         .isEqualTo("on");
