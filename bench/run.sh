@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Reproduces the tables of BENCHMARKS.md (issue 6).
 #
-#   bench/run.sh [--quick] [--no-build] [--section eval|agent|propagation|startup|all] [-- JMH args]
+#   bench/run.sh [--quick] [--no-build] [--section eval|formats|agent|propagation|startup|all] [-- JMH args]
 #
 #   --quick      smoke check: tiny warm-up/measurement, 3 start-up runs each; a few minutes with
 #                the build (the first start-up run also compiles the generated 5,000-class app).
 #                Numbers from it are NOT comparable; it only proves everything still runs.
 #   --no-build   reuse bench/target/{benchmarks,agent-benchmarks}.jar and agent/target/dynconfig.jar.
-#   --section    run one section only (default: all).
+#   --section    run one section only (default: all). "formats": section 1's native-file and
+#                flagd-file rows alone, 5 forks by default, each fork's ns/op and B/op reported.
 #   -- ARGS      extra arguments for the section: JMH options for eval and agent (e.g. -- -f 3),
 #                StartupBench options for startup (e.g. -- --runs 20).
 #
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --section) SECTION="$2"; shift ;;
     --section=*) SECTION="${1#--section=}" ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -77,11 +78,13 @@ header() {
 # One JMH run of one section, summarised to Markdown.
 #   $1 section name (eval|agent)   $2 title   $3 benchmarks jar   $4 benchmark regexp
 #   $5 summary class (dev.dynconfig.bench.report.*)   $6 quick warm-up/measurement time
+#   $7 forks (default 1)   $8 an option for the summary class (optional)
 run_jmh_section() {
-  local name=$1 title=$2 jar=$3 pattern=$4 summarizer=$5 quick_time=$6
+  local name=$1 title=$2 jar=$3 pattern=$4 summarizer=$5 quick_time=$6 forks=${7:-1}
+  local summary_options=("${@:8}")
   # Defaults; an option given after "--" replaces the default of the same name (JMH rejects
   # duplicates).
-  local defaults=(-f 1)
+  local defaults=(-f "$forks")
   if [ "$MODE" = quick ]; then
     defaults+=(-wi 1 -i 1 -w "$quick_time" -r "$quick_time")
   else
@@ -111,7 +114,7 @@ run_jmh_section() {
     echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     if [ -s "$json" ]; then
-      "$JAVA" -cp "$JAR" "dev.dynconfig.bench.report.$summarizer" "$json"
+      "$JAVA" -cp "$JAR" "dev.dynconfig.bench.report.$summarizer" "${summary_options[@]}" "$json"
     else
       echo "(no results: JMH did not run; see $txt)"
     fi
@@ -129,6 +132,13 @@ run_jmh_section() {
 section_eval() {
   run_jmh_section eval "section 1: evaluation, dynconfig vs peers (one JMH run)" "$JAR" \
     'dev\.dynconfig\.bench\.eval\.' EvalSummary 100ms
+}
+
+# Section 1, native file vs flagd file only (issue 11): every fork must be 0 B/op, so 5 forks.
+section_formats() {
+  run_jmh_section formats "section 1: native file vs flagd file, per fork" "$JAR" \
+    'dev\.dynconfig\.bench\.eval\.Dynconfig(Eval|NativeFileEval|FlagdFileEval)\.' EvalSummary 100ms 5 \
+    --only-run
 }
 
 # Section 2: a method rewritten by the agent vs the same method without it. The JMH host runs from
@@ -185,6 +195,7 @@ section_startup() {
 STATUS=0
 case "$SECTION" in
   eval) section_eval || STATUS=$? ;;
+  formats) section_formats || STATUS=$? ;;
   agent) section_agent || STATUS=$? ;;
   propagation) section_propagation || STATUS=$? ;;
   startup) section_startup || STATUS=$? ;;

@@ -18,21 +18,21 @@ abstract class CompiledFlag {
   static final FlagEvaluation NOT_FOUND_TRUE_ERROR = notFound(Boolean.TRUE, Reason.ERROR);
 
   /**
-   * Shapes the engine evaluates inline (see {@link Engine#evaluate}) without handing the context to
-   * a virtual call, so a context built per request does not escape and the JIT can scalar-replace
-   * it. Only {@link NativeFlag}s take a shape other than {@link #GENERAL}.
+   * Shapes the engine evaluates inline (see {@link Engine#evaluate} and {@link FastShape}) without
+   * handing the context to a virtual call, so a context built per request does not escape and the
+   * JIT can scalar-replace it. Native and flagd flags alike.
    */
   static final int GENERAL = 0;
 
-  /** No expiry, environments, role, rule or rollout: always the default result. */
+  /** Always the same result: no expiry, environments, role, rule or rollout. */
   static final int STATIC = 1;
 
-  /** As {@link #STATIC}, plus a rollout percentage. */
+  /** Users split in two by their bucketing key: a rollout, a two-way {@code fractional}. */
   static final int ROLLOUT = 2;
 
   /**
-   * As {@link #ROLLOUT} (rollout optional), with a rule that compares one custom attribute with a
-   * string literal ({@code ==} / {@code ===}).
+   * One custom attribute compared with a string literal ({@code ==} / {@code ===}, alone or in an
+   * {@code if}), then, for native flags, an optional rollout.
    */
   static final int ATTRIBUTE_EQUALS = 3;
 
@@ -42,6 +42,9 @@ abstract class CompiledFlag {
   final FlagCounters counters;
   final int shape;
 
+  /** How the engine evaluates this flag inline; null for {@link #GENERAL}. */
+  final FastShape fast;
+
   /** What every result of this flag carries as {@link FlagEvaluation#metadata()}. */
   final java.util.Map<String, Object> metadata;
 
@@ -50,14 +53,15 @@ abstract class CompiledFlag {
       Object definition,
       Object definitionTree,
       FlagCounters counters,
-      int shape,
+      FastShape fast,
       java.util.Map<String, Object> metadata) {
     // Interned: Snapshot's identity table matches a literal key (interned by the JVM) by identity.
     this.key = key.intern();
     this.definition = definition;
     this.definitionTree = definitionTree;
     this.counters = counters;
-    this.shape = shape;
+    this.fast = fast;
+    this.shape = fast == null ? GENERAL : fast.shape;
     this.metadata = metadata;
   }
 

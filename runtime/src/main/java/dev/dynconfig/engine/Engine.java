@@ -72,28 +72,23 @@ public final class Engine {
     // escape and is scalar-replaced (0 B/op, see BENCHMARKS.md). Everything else is out of line.
     Snapshot s = snapshot;
     CompiledFlag flag;
+    FastShape fast;
     if (key != null
         && context != null
         && !s.hasOverrides
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
-        && flag.shape != CompiledFlag.GENERAL) {
-      try {
-        NativeFlag f = (NativeFlag) flag;
-        FlagEvaluation result;
-        if (flag.shape == CompiledFlag.STATIC) {
-          result = f.staticResult();
-        } else {
-          String name = f.attributeName;
-          result =
-              f.evaluateFast(context.bucketingKey(), name == null ? null : context.attribute(name));
-        }
-        if (result != null) {
-          flag.counters.record(result.value());
-          return result;
-        }
-      } catch (RuntimeException e) {
-        return failed(key, callerDefault, e);
+        && (fast = flag.fast) != null) {
+      FlagEvaluation result = fast.constant;
+      if (result != null) {
+        flag.counters.record(result.value());
+        return result;
+      }
+      // A call on purpose (see FastShape.evaluate): it takes plain values, never the context.
+      String name = fast.attributeName;
+      result = fast.evaluate(context.bucketingKey(), name == null ? null : context.attribute(name));
+      if (result != null) {
+        return result;
       }
     }
     return evaluateOther(s, key, context, callerDefault);
@@ -108,21 +103,20 @@ public final class Engine {
   public FlagEvaluation evaluateForUser(String key, String userId, Object callerDefault) {
     Snapshot s = snapshot;
     CompiledFlag flag;
+    FastShape fast;
     if (key != null
         && !s.hasOverrides
         && (callerDefault == null || callerDefault instanceof Boolean)
         && (flag = s.byIdentity(key)) != null
-        && flag.shape != CompiledFlag.GENERAL) {
-      try {
-        NativeFlag f = (NativeFlag) flag;
-        FlagEvaluation result =
-            flag.shape == CompiledFlag.STATIC ? f.staticResult() : f.evaluateFast(userId, null);
-        if (result != null) {
-          flag.counters.record(result.value());
-          return result;
-        }
-      } catch (RuntimeException e) {
-        return failed(key, callerDefault, e);
+        && (fast = flag.fast) != null) {
+      FlagEvaluation result = fast.constant;
+      if (result != null) {
+        flag.counters.record(result.value());
+        return result;
+      }
+      result = fast.evaluate(userId, null);
+      if (result != null) {
+        return result;
       }
     }
     return evaluateOther(

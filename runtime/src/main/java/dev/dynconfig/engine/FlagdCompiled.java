@@ -9,6 +9,7 @@ import dev.dynconfig.internal.document.FlagdFlag.VariantType;
 import dev.dynconfig.internal.json.DocumentException;
 import dev.dynconfig.internal.json.Json;
 import dev.dynconfig.internal.rules.Rule;
+import dev.dynconfig.internal.rules.RuleShapes;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,12 +31,31 @@ final class FlagdCompiled extends CompiledFlag {
   private record VariantResults(
       FlagEvaluation staticResult, FlagEvaluation match, FlagEvaluation byDefault) {}
 
+  /** The flag's metadata and each variant's results, built before the flag's fast shape. */
+  private record Variants(Map<String, Object> metadata, Map<String, VariantResults> byName) {
+    static Variants of(FlagdFlag f, Map<String, Object> flagSetMetadata) {
+      Map<String, Object> metadata = FlagMetadata.flagd(flagSetMetadata, f.metadata());
+      Map<String, VariantResults> byName = new HashMap<>();
+      for (Map.Entry<String, Object> e : f.variants().entrySet()) {
+        String name = e.getKey();
+        Object value = e.getValue();
+        byName.put(
+            name,
+            new VariantResults(
+                new FlagEvaluation(value, Reason.STATIC, name, null, null, metadata),
+                new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null, metadata),
+                new FlagEvaluation(value, Reason.DEFAULT, name, null, null, metadata)));
+      }
+      return new Variants(metadata, byName);
+    }
+  }
+
   private final boolean enabled;
   private final VariantType type;
   private final Rule rule;
   private final Clock clock;
   private final int bucketingVersion;
-  private final Map<String, VariantResults> variants = new HashMap<>();
+  private final Map<String, VariantResults> variants;
   private final VariantResults defaultVariant;
   private final FlagEvaluation typeMismatchFalse;
   private final FlagEvaluation disabledNull;
@@ -58,7 +78,7 @@ final class FlagdCompiled extends CompiledFlag {
    * @param broken why the flag's targeting does not compile (its JSON path and the problem), or
    *     null when it compiled into {@code rule}
    * @param bucketingVersion what the rule's {@code fractional} uses ({@code Bucketing.V1}/{@code
-   *     V2})
+   *     V2}/{@code V3})
    */
   FlagdCompiled(
       FlagdFlag f,
@@ -69,23 +89,32 @@ final class FlagdCompiled extends CompiledFlag {
       Map<String, Object> flagSetMetadata,
       DocumentException.Problem broken,
       int bucketingVersion) {
-    super(f.key(), f, tree, counters, GENERAL, FlagMetadata.flagd(flagSetMetadata, f.metadata()));
+    this(f, tree, rule, counters, clock, broken, bucketingVersion, Variants.of(f, flagSetMetadata));
+  }
+
+  private FlagdCompiled(
+      FlagdFlag f,
+      Object tree,
+      Rule rule,
+      FlagCounters counters,
+      Clock clock,
+      DocumentException.Problem broken,
+      int bucketingVersion,
+      Variants variants) {
+    super(
+        f.key(),
+        f,
+        tree,
+        counters,
+        broken == null ? fastShape(f, rule, variants.byName(), bucketingVersion, counters) : null,
+        variants.metadata());
     this.enabled = f.enabled();
     this.type = f.type();
     this.rule = rule;
     this.clock = clock;
     this.bucketingVersion = bucketingVersion;
-    for (Map.Entry<String, Object> e : f.variants().entrySet()) {
-      String name = e.getKey();
-      Object value = e.getValue();
-      variants.put(
-          name,
-          new VariantResults(
-              new FlagEvaluation(value, Reason.STATIC, name, null, null, metadata),
-              new FlagEvaluation(value, Reason.TARGETING_MATCH, name, null, null, metadata),
-              new FlagEvaluation(value, Reason.DEFAULT, name, null, null, metadata)));
-    }
-    this.defaultVariant = f.defaultVariant() == null ? null : variants.get(f.defaultVariant());
+    this.variants = variants.byName();
+    this.defaultVariant = f.defaultVariant() == null ? null : this.variants.get(f.defaultVariant());
     this.typeMismatchFalse = typeMismatch(Boolean.FALSE);
     this.disabledNull = disabled(null);
     this.disabledFalse = disabled(Boolean.FALSE);
@@ -182,6 +211,66 @@ final class FlagdCompiled extends CompiledFlag {
               + "\", which the flag does not define");
     }
     return chosen.match();
+  }
+
+  /**
+   * The flag's shape, when it has one of the engine's inline shapes and answers as {@link
+   * #evaluate} would for a caller default that is null or a Boolean (what the engine's inline path
+   * admits): enabled, boolean variants (so no TYPE_MISMATCH), and no targeting with a default
+   * variant (STATIC), a two-way {@code fractional} (ROLLOUT) or one attribute compared with a
+   * string literal (ATTRIBUTE_EQUALS), each of whose results names a variant of the flag (or is
+   * null with a default variant). Null (general) otherwise.
+   */
+  private static FastShape fastShape(
+      FlagdFlag f,
+      Rule rule,
+      Map<String, VariantResults> variants,
+      int bucketingVersion,
+      FlagCounters counters) {
+    if (!f.enabled() || f.type() != VariantType.BOOLEAN) {
+      return null;
+    }
+    VariantResults byDefault = f.defaultVariant() == null ? null : variants.get(f.defaultVariant());
+    if (rule == null) {
+      return byDefault == null ? null : FastShape.constant(byDefault.staticResult(), counters);
+    }
+    FlagEvaluation nullResult = byDefault == null ? null : byDefault.byDefault();
+    RuleShapes.TwoWayFractional split = RuleShapes.twoWayFractional(rule, f.key());
+    if (split != null) {
+      FlagEvaluation first = targeted(split.first(), variants, nullResult);
+      FlagEvaluation second = targeted(split.second(), variants, nullResult);
+      // Without a targeting key fractional may still read a custom attribute "targetingKey":
+      // the full evaluation decides (null).
+      return first == null || second == null
+          ? null
+          : FastShape.split(
+              Split.fractional(split, bucketingVersion), first, second, nullResult, null, counters);
+    }
+    RuleShapes.AttributeTest test = RuleShapes.attributeTest(rule);
+    if (test == null || !FastShape.isCustomAttribute(test.attribute())) {
+      return null;
+    }
+    FlagEvaluation whenEqual = targeted(test.whenEqual(), variants, nullResult);
+    FlagEvaluation otherwise = targeted(test.otherwise(), variants, nullResult);
+    return whenEqual == null || otherwise == null
+        ? null
+        : FastShape.attribute(test, whenEqual, otherwise, null, counters);
+  }
+
+  /**
+   * The result {@link #evaluate} returns when the targeting yields {@code value}, when that needs
+   * no caller default: a variant's TARGETING_MATCH, or for null the default variant's DEFAULT
+   * ({@code nullResult}); null for anything else (an error, or no default variant).
+   */
+  private static FlagEvaluation targeted(
+      Object value, Map<String, VariantResults> variants, FlagEvaluation nullResult) {
+    if (value == null) {
+      return nullResult;
+    }
+    String name =
+        value instanceof String s ? s : value instanceof Boolean b ? (b ? "true" : "false") : null;
+    VariantResults chosen = name == null ? null : variants.get(name);
+    return chosen == null ? null : chosen.match();
   }
 
   private FlagEvaluation noDefaultResult(Object callerDefault) {

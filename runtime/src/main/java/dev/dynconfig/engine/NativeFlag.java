@@ -7,6 +7,7 @@ import dev.dynconfig.FlagEvaluation;
 import dev.dynconfig.Reason;
 import dev.dynconfig.internal.rules.Bucketing;
 import dev.dynconfig.internal.rules.Rule;
+import dev.dynconfig.internal.rules.RuleShapes;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -20,13 +21,9 @@ final class NativeFlag extends CompiledFlag {
   private final long expiresAtMillis;
   private final String[] environments;
   private final String minRole;
-  private final long rolloutThreshold;
 
-  /** The hash state after the flag key: each evaluation hashes only the bucketing key. */
-  private final Bucketing.Prefix rolloutPrefix;
-
-  /** Bucketing v1 (legacy): the rollout percentage the bucket must be below; NaN under v2. */
-  private final float legacyRolloutPercent;
+  /** The rollout (inside: {@link Split#FIRST}); null when the flag has none or it is 0 %. */
+  private final Split rollout;
 
   private final int bucketingVersion;
 
@@ -39,14 +36,38 @@ final class NativeFlag extends CompiledFlag {
   private final FlagEvaluation rolloutResult;
   private final FlagEvaluation errorResult;
 
-  /** For {@link #ATTRIBUTE_EQUALS}: the attribute's name and the string it must equal. */
-  final String attributeName;
+  /** Every result the flag can produce, built before the flag so its fast shape can hold them. */
+  private record Results(
+      java.util.Map<String, Object> metadata,
+      FlagEvaluation byDefault,
+      FlagEvaluation expired,
+      FlagEvaluation targeting,
+      FlagEvaluation rollout,
+      FlagEvaluation error) {
 
-  private final String attributeLiteral;
+    static Results of(FeatureFlag f) {
+      java.util.Map<String, Object> metadata = FlagMetadata.ofNative(f.metadata());
+      Boolean dv = f.defaultValue();
+      String variant = f.variant();
+      return new Results(
+          metadata,
+          new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null, metadata),
+          new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null, metadata),
+          new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null, metadata),
+          new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null, metadata),
+          new FlagEvaluation(
+              dv,
+              Reason.ERROR,
+              variant,
+              ErrorCode.GENERAL,
+              "the targeting rule failed at run time; serving the flag's default",
+              metadata));
+    }
+  }
 
   /**
    * @param bucketingVersion how rollouts and the rule's {@code fractional} bucket users ({@code
-   *     Bucketing.V1}/{@code V2})
+   *     Bucketing.V1}/{@code V2}/{@code V3})
    */
   NativeFlag(
       FeatureFlag f,
@@ -55,43 +76,52 @@ final class NativeFlag extends CompiledFlag {
       FlagCounters counters,
       Clock clock,
       int bucketingVersion) {
-    super(f.key(), f, tree, counters, shapeOf(f, rule), FlagMetadata.ofNative(f.metadata()));
-    String[] equality = shape == ATTRIBUTE_EQUALS ? attributeEquality(f.targeting()) : null;
-    // Interned: the context's attribute name is usually a literal, so it matches by identity.
-    this.attributeName = equality == null ? null : equality[0].intern();
-    this.attributeLiteral = equality == null ? null : equality[1];
+    this(
+        f,
+        tree,
+        rule,
+        counters,
+        clock,
+        bucketingVersion,
+        Results.of(f),
+        rollout(f, bucketingVersion));
+  }
+
+  private NativeFlag(
+      FeatureFlag f,
+      Object tree,
+      Rule rule,
+      FlagCounters counters,
+      Clock clock,
+      int bucketingVersion,
+      Results results,
+      Split rollout) {
+    super(
+        f.key(),
+        f,
+        tree,
+        counters,
+        fastShape(f, rule, results, rollout, counters),
+        results.metadata());
     this.rule = rule;
     this.clock = clock;
     this.expiresAtMillis = EpochMillis.of(f.expiresAt(), Long.MAX_VALUE);
     this.environments = f.environments() == null ? null : f.environments().toArray(new String[0]);
     this.minRole = f.minRole();
-    this.rolloutThreshold =
-        f.rolloutPercentage() == null ? -1 : Bucketing.rolloutThreshold(f.rolloutPercentage());
-    this.rolloutPrefix = rolloutThreshold > 0 ? Bucketing.prefix(key) : null;
+    this.rollout = rollout;
     this.bucketingVersion = bucketingVersion;
-    // v1: inside iff the float bucket is below p; 100 % admits even the bucket that is exactly 100.
-    this.legacyRolloutPercent =
-        bucketingVersion != Bucketing.V1 || rolloutThreshold <= 0
-            ? Float.NaN
-            : f.rolloutPercentage() >= 100
-                ? Float.POSITIVE_INFINITY
-                : f.rolloutPercentage().floatValue();
-    Boolean dv = f.defaultValue();
-    String variant = f.variant();
-    this.defaultResult = new FlagEvaluation(dv, Reason.DEFAULT, variant, null, null, metadata);
-    this.expiredResult = new FlagEvaluation(dv, Reason.EXPIRED, variant, null, null, metadata);
-    this.targetingResult =
-        new FlagEvaluation(Boolean.TRUE, Reason.TARGETING, variant, null, null, metadata);
-    this.rolloutResult =
-        new FlagEvaluation(Boolean.TRUE, Reason.ROLLOUT, variant, null, null, metadata);
-    this.errorResult =
-        new FlagEvaluation(
-            dv,
-            Reason.ERROR,
-            variant,
-            ErrorCode.GENERAL,
-            "the targeting rule failed at run time; serving the flag's default",
-            metadata);
+    this.defaultResult = results.byDefault();
+    this.expiredResult = results.expired();
+    this.targetingResult = results.targeting();
+    this.rolloutResult = results.rollout();
+    this.errorResult = results.error();
+  }
+
+  private static Split rollout(FeatureFlag f, int bucketingVersion) {
+    Double p = f.rolloutPercentage();
+    return p != null && Bucketing.rolloutThreshold(p) > 0
+        ? Split.rollout(f.key(), p, bucketingVersion)
+        : null;
   }
 
   @Override
@@ -99,101 +129,34 @@ final class NativeFlag extends CompiledFlag {
     return shape == STATIC; // no expiry, environments, role, rule or rollout
   }
 
-  private static int shapeOf(FeatureFlag f, Rule rule) {
+  /**
+   * The flag's shape: no expiry, environments or role, and either no rule or one attribute compared
+   * with a string literal (whose JsonLogic truthiness decides TARGETING); then the rollout, then
+   * the default. Null (general) otherwise.
+   */
+  private static FastShape fastShape(
+      FeatureFlag f, Rule rule, Results r, Split rollout, FlagCounters counters) {
     if (f.expiresAt() != null || f.environments() != null || f.minRole() != null) {
-      return GENERAL;
-    }
-    if (rule != null) {
-      return attributeEquality(f.targeting()) != null ? ATTRIBUTE_EQUALS : GENERAL;
-    }
-    return f.rolloutPercentage() != null && Bucketing.rolloutThreshold(f.rolloutPercentage()) > 0
-        ? ROLLOUT
-        : STATIC;
-  }
-
-  /**
-   * {name, literal} when the targeting is exactly {@code {"==" or "===": [{"var": name},
-   * "literal"]}} (either order) with a plain custom-attribute name; else null. For such a rule and
-   * a String (or absent/null) attribute value, JsonLogic's result is {@code literal.equals(value)};
-   * other value types go through the compiled rule, so the semantics stay exactly JsonLogic's.
-   */
-  static String[] attributeEquality(Object targeting) {
-    if (!(targeting instanceof java.util.Map<?, ?> m) || m.size() != 1) {
       return null;
     }
-    Object args = m.containsKey("==") ? m.get("==") : m.get("===");
-    if (!(args instanceof java.util.List<?> l) || l.size() != 2) {
+    FastShape onward =
+        rollout == null
+            ? FastShape.constant(r.byDefault(), counters)
+            : FastShape.split(
+                rollout, r.rollout(), r.byDefault(), r.byDefault(), r.byDefault(), counters);
+    if (rule == null) {
+      return onward;
+    }
+    RuleShapes.AttributeTest test = RuleShapes.attributeTest(rule);
+    if (test == null || !FastShape.isCustomAttribute(test.attribute())) {
       return null;
     }
-    String name = varName(l.get(0));
-    Object literal = l.get(1);
-    if (name == null) {
-      name = varName(l.get(1));
-      literal = l.get(0);
-    }
-    return name != null && literal instanceof String s ? new String[] {name, s} : null;
-  }
-
-  private static String varName(Object node) {
-    if (!(node instanceof java.util.Map<?, ?> m) || m.size() != 1) {
-      return null;
-    }
-    Object path = m.get("var");
-    if (path instanceof java.util.List<?> l && l.size() == 1) {
-      path = l.get(0);
-    }
-    if (!(path instanceof String name) || name.isEmpty() || name.indexOf('.') >= 0) {
-      return null;
-    }
-    switch (name) {
-      case "targetingKey":
-      case "userId":
-      case "sessionId":
-      case "environment":
-      case "userRole":
-      case "$flagd":
-        return null; // built-in names resolve through ContextData, not the attributes
-      default:
-        return name;
-    }
-  }
-
-  /** {@link #STATIC}: the default result. */
-  FlagEvaluation staticResult() {
-    return defaultResult;
-  }
-
-  /**
-   * The result for the fast shapes ({@link #STATIC}, {@link #ROLLOUT}, {@link #ATTRIBUTE_EQUALS}),
-   * given the context's bucketing key and the value of {@link #attributeName} (null when it has
-   * none); null when the attribute value is neither a String nor null, for which JsonLogic's loose
-   * equality needs the general path. Takes plain values, never the context, so the context does not
-   * escape.
-   */
-  FlagEvaluation evaluateFast(String bucketingKey, Object attribute) {
-    if (attributeLiteral != null) {
-      if (attribute instanceof String) {
-        if (attributeLiteral.equals(attribute)) {
-          return targetingResult;
-        }
-      } else if (attribute != null) {
-        return null;
-      }
-    }
-    if (rolloutThreshold > 0 && bucketingKey != null && inRollout(bucketingKey)) {
-      return rolloutResult;
-    }
-    return defaultResult;
-  }
-
-  /** Whether the bucketing key falls inside the rollout (which is above 0 %). */
-  private boolean inRollout(String bucketingKey) {
-    long h =
-        bucketingVersion == Bucketing.V3
-            ? Bucketing.hashCborPair(key, bucketingKey)
-            : Bucketing.hash(rolloutPrefix, bucketingKey);
-    float legacy = legacyRolloutPercent;
-    return Float.isNaN(legacy) ? h < rolloutThreshold : Bucketing.legacyBucket(h) < legacy;
+    return FastShape.attribute(
+        test,
+        test.truthy(true) ? r.targeting() : null,
+        test.truthy(false) ? r.targeting() : null,
+        onward,
+        counters);
   }
 
   @Override
@@ -232,9 +195,9 @@ final class NativeFlag extends CompiledFlag {
         data.release();
       }
     }
-    if (rolloutThreshold > 0) {
+    if (rollout != null) {
       String bucketingKey = context.bucketingKey();
-      if (bucketingKey != null && inRollout(bucketingKey)) {
+      if (bucketingKey != null && rollout.side(bucketingKey) == Split.FIRST) {
         return rolloutResult;
       }
     }

@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Diagnostic, the baseline of the OpenFeature provider rows: the engine's own {@code evaluateFlag}
- * on the flagd flag file of {@link OpenFeatureFlagdEval} (same flags, same users), with the
- * equivalent dynconfig context (targeting key + {@code plan}) built per call.
+ * The engine's own {@code evaluateFlag} on the flagd flag file of {@link OpenFeatureFlagdEval}
+ * (same flags, same users), with the equivalent dynconfig context (targeting key + {@code plan})
+ * built per call: the baseline of the OpenFeature provider rows, and the flagd side of the
+ * native-vs-flagd comparison ({@link DynconfigNativeFileEval} is the native side).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,7 +40,8 @@ public class DynconfigFlagdFileEval extends EvalBenchmark {
     config.close();
   }
 
-  private static EvaluationContext context(int i) {
+  /** The context built per call, with the README's builder, by both file benchmarks. */
+  static EvaluationContext context(int i) {
     return EvaluationContext.builder()
         .targetingKey(Users.id(i))
         .attribute("plan", Users.plan(i))

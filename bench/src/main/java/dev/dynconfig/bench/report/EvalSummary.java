@@ -32,7 +32,8 @@ public final class EvalSummary {
     LIBRARIES.put("UnleashEval", "Unleash 12.2.3");
     LIBRARIES.put("DynconfigPrebuiltContextEval", "dynconfig, contexts pre-built ²");
     LIBRARIES.put("DynconfigMapContextEval", "dynconfig, context via `of(…, Map.of(…))` ³");
-    LIBRARIES.put("DynconfigFlagdFileEval", "dynconfig on the flagd file, `evaluateFlag` ⁴");
+    LIBRARIES.put("DynconfigNativeFileEval", "dynconfig on the native file, `evaluateFlag` ⁵");
+    LIBRARIES.put("DynconfigFlagdFileEval", "dynconfig on the flagd file, `evaluateFlag` ⁴ ⁵");
     LIBRARIES.put("DynconfigProviderEval", "dynconfig OpenFeature provider, direct ⁴");
     LIBRARIES.put(
         "DynconfigProviderPrebuiltContextEval",
@@ -51,15 +52,46 @@ public final class EvalSummary {
 
   private EvalSummary() {}
 
-  /** One measured benchmark: score and error in ns/op, allocation in B/op (NaN if absent). */
-  record Result(double ns, double nsError, double nsMin, double bytes) {}
+  /**
+   * One measured benchmark: score and error in ns/op, allocation in B/op (NaN if absent), and per
+   * JMH fork the mean ns/op and B/op of its measurement iterations.
+   */
+  record Result(
+      double ns, double nsError, double nsMin, double bytes, double[] forkNs, double[] forkBytes) {
+    Result(double ns, double nsError, double nsMin, double bytes) {
+      this(ns, nsError, nsMin, bytes, new double[0], new double[0]);
+    }
 
+    /** The largest per-fork mean ns/op (the score when forks are unknown). */
+    double worstForkNs() {
+      double worst = Double.NaN;
+      for (double f : forkNs) {
+        worst = Double.isNaN(worst) ? f : Math.max(worst, f);
+      }
+      return Double.isNaN(worst) ? ns : worst;
+    }
+
+    /** The largest per-fork B/op (the score when forks are unknown). */
+    double worstForkBytes() {
+      double worst = Double.NaN;
+      for (double f : forkBytes) {
+        worst = Double.isNaN(worst) ? f : Math.max(worst, f);
+      }
+      return Double.isNaN(worst) ? bytes : worst;
+    }
+  }
+
+  /**
+   * {@code EvalSummary [--only-run] result.json}: with {@code --only-run}, rows none of whose
+   * benchmarks are in the JSON are left out (a run of some rows only) instead of shown as failed.
+   */
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: EvalSummary <jmh-result.json>");
+    boolean onlyRun = args.length == 2 && args[0].equals("--only-run");
+    if (args.length != 1 && !onlyRun) {
+      System.err.println("usage: EvalSummary [--only-run] <jmh-result.json>");
       System.exit(2);
     }
-    System.out.print(render(read(Path.of(args[0]))));
+    System.out.print(render(read(Path.of(args[args.length - 1])), onlyRun));
   }
 
   /** Reads a JMH JSON result file into "ClassName.method" → result. */
@@ -85,12 +117,41 @@ public final class EvalSummary {
               primary.path("score").asDouble(),
               primary.path("scoreError").asDouble(Double.NaN),
               min,
-              alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble()));
+              alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble(),
+              forkMeans(primary.path("rawData")),
+              forkMeans(alloc.path("rawData"))));
     }
     return results;
   }
 
+  private static boolean ran(Map<String, Result> results, String library) {
+    for (String scenario : SCENARIOS) {
+      if (results.containsKey(library + "." + scenario)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The mean of each fork's iterations ({@code rawData} is one array of iterations per fork). */
+  private static double[] forkMeans(JsonNode rawData) {
+    double[] means = new double[rawData.size()];
+    for (int f = 0; f < means.length; f++) {
+      double sum = 0;
+      JsonNode iterations = rawData.get(f);
+      for (JsonNode iteration : iterations) {
+        sum += iteration.asDouble();
+      }
+      means[f] = iterations.size() == 0 ? Double.NaN : sum / iterations.size();
+    }
+    return means;
+  }
+
   static String render(Map<String, Result> results) {
+    return render(results, false);
+  }
+
+  static String render(Map<String, Result> results, boolean onlyRun) {
     StringBuilder out = new StringBuilder();
     out.append("| library |");
     for (String label : SCENARIO_LABELS) {
@@ -101,6 +162,9 @@ public final class EvalSummary {
     }
     out.append('\n').append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+      if (onlyRun && !ran(results, library.getKey())) {
+        continue;
+      }
       out.append("| ").append(library.getValue()).append(" |");
       for (String scenario : SCENARIOS) {
         Result r = results.get(library.getKey() + "." + scenario);
@@ -133,9 +197,15 @@ public final class EvalSummary {
                 + " The engine's own `evaluateFlag` on that file with a dynconfig context (targeting"
                 + " key + `plan`) per call; the provider's `getBooleanEvaluation` with the flagd"
                 + " row's `ImmutableContext` per call (and, diagnostic, with the 1,024 contexts built once: the provider's own cost); and the SDK's client over the provider,"
-                + " exactly as the flagd row calls it.\n\n");
+                + " exactly as the flagd row calls it.\n\n")
+        .append(
+            "⁵ The same three flags in dynconfig's native format and in flagd's, each read from"
+                + " a file, evaluated with the same users, the same context built per call"
+                + " (targeting key + `plan`, with the builder) and the same `evaluateFlag` call.\n\n");
     out.append(targets(results));
     out.append(providerTarget(results));
+    out.append(formats(results));
+    out.append(perFork(results));
     return out.toString();
   }
 
@@ -206,6 +276,107 @@ public final class EvalSummary {
                       fmt(provider.ns()),
                       fmt(engine.ns()))))
           .append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Issue 11: a flagd flag costs what its native twin costs: within 10 % of the native file's row,
+   * 0 B/op in every fork of both, and the rollout at most 40 ns in every fork.
+   */
+  static String formats(Map<String, Result> results) {
+    StringBuilder out =
+        new StringBuilder(
+            "\nNative file vs flagd file (issue 11): flagd within 10 % of native, 0 B/op in every"
+                + " fork, the rollout ≤ 40 ns in every fork:\n\n");
+    for (int s = 0; s < SCENARIOS.length; s++) {
+      Result nativeFile = results.get("DynconfigNativeFileEval." + SCENARIOS[s]);
+      Result flagd = results.get("DynconfigFlagdFileEval." + SCENARIOS[s]);
+      out.append("- ").append(SCENARIO_LABELS[s]).append(": ");
+      if (nativeFile == null || flagd == null) {
+        out.append("not measured.\n");
+        continue;
+      }
+      List<String> verdicts = new ArrayList<>();
+      double ratio = flagd.ns() / nativeFile.ns();
+      verdicts.add(
+          verdict(
+              ratio <= 1.10,
+              String.format(
+                  Locale.ROOT,
+                  "flagd %s ns = %.2f× native %s ns",
+                  fmt(flagd.ns()),
+                  ratio,
+                  fmt(nativeFile.ns()))));
+      double worstBytes = Math.max(nativeFile.worstForkBytes(), flagd.worstForkBytes());
+      verdicts.add(
+          verdict(
+              worstBytes < 0.5,
+              "B/op in the worst fork: native "
+                  + bytes(nativeFile.worstForkBytes())
+                  + ", flagd "
+                  + bytes(flagd.worstForkBytes())));
+      if (SCENARIOS[s].equals("rollout")) {
+        verdicts.add(
+            verdict(
+                Math.max(nativeFile.worstForkNs(), flagd.worstForkNs()) <= TARGET_NS[s],
+                "slowest fork: native "
+                    + fmt(nativeFile.worstForkNs())
+                    + " ns, flagd "
+                    + fmt(flagd.worstForkNs())
+                    + " ns, ≤ "
+                    + fmt(TARGET_NS[s])
+                    + " ns"));
+      }
+      out.append(String.join("; ", verdicts)).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Every dynconfig row, each fork's mean ns/op and B/op: an allocating fork cannot hide. */
+  static String perFork(Map<String, Result> results) {
+    int forks = 0;
+    for (Result r : results.values()) {
+      forks = Math.max(forks, r.forkNs().length);
+    }
+    if (forks == 0) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "\nEach fork of every dynconfig row (mean ns/op of its iterations, B/op):\n\n| row | scenario |");
+    StringBuilder rule = new StringBuilder("|---|---|");
+    for (int f = 1; f <= forks; f++) {
+      out.append(" fork ").append(f).append(" |");
+      rule.append("---:|");
+    }
+    out.append('\n').append(rule).append('\n');
+    for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+      if (!isDynconfig(library.getKey())) {
+        continue;
+      }
+      for (int s = 0; s < SCENARIOS.length; s++) {
+        Result r = results.get(library.getKey() + "." + SCENARIOS[s]);
+        if (r == null) {
+          continue;
+        }
+        out.append("| ")
+            .append(library.getValue())
+            .append(" | ")
+            .append(SCENARIO_LABELS[s])
+            .append(" |");
+        for (int f = 0; f < forks; f++) {
+          out.append(' ');
+          if (f < r.forkNs().length) {
+            out.append(fmt(r.forkNs()[f]))
+                .append(" ns, ")
+                .append(f < r.forkBytes().length ? bytes(r.forkBytes()[f]) : "?")
+                .append(" B");
+          }
+          out.append(" |");
+        }
+        out.append('\n');
+      }
     }
     return out.toString();
   }

@@ -66,7 +66,52 @@ class EvalSummaryTest {
                             "rawData": [[21.0, 18.5, 20.5]]},
           "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 472.0}}}]
         """);
-    assertThat(EvalSummary.read(json))
-        .containsEntry("TogglzEval.rule", new Result(20, 2.5, 18.5, 472));
+    Result r = EvalSummary.read(json).get("TogglzEval.rule");
+    assertThat(new double[] {r.ns(), r.nsError(), r.nsMin(), r.bytes()})
+        .containsExactly(20, 2.5, 18.5, 472);
+  }
+
+  @Test
+  void read_keepsEachForksMeanTimeAndAllocation(@TempDir Path dir) throws IOException {
+    Path json = dir.resolve("r.json");
+    Files.writeString(
+        json,
+        """
+        [{"benchmark": "dev.dynconfig.bench.eval.DynconfigFlagdFileEval.staticFlag",
+          "primaryMetric": {"score": 6.0, "scoreError": 1.0, "rawData": [[4.0, 6.0], [8.0, 8.0]]},
+          "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 24.0,
+                                                      "rawData": [[0.0, 0.0], [48.0, 48.0]]}}}]
+        """);
+    Result r = EvalSummary.read(json).get("DynconfigFlagdFileEval.staticFlag");
+    assertThat(r.forkNs()).containsExactly(5.0, 8.0);
+    assertThat(r.forkBytes()).containsExactly(0.0, 48.0);
+    assertThat(EvalSummary.perFork(Map.of("DynconfigFlagdFileEval.staticFlag", r)))
+        .contains("| (a) static | 5.0 ns, 0 B | 8.0 ns, 48 B |");
+  }
+
+  @Test
+  void formats_missTheTarget_whenOneForkAllocatesOrTheFlagdRowIsSlower() {
+    Map<String, Result> results = new HashMap<>();
+    double[] none = {0, 0};
+    results.put(
+        "DynconfigNativeFileEval.staticFlag", new Result(5, 0, 5, 0, new double[] {5, 5}, none));
+    results.put(
+        "DynconfigFlagdFileEval.staticFlag",
+        new Result(5.2, 0, 5, 24, new double[] {5, 5.4}, new double[] {0, 48}));
+    results.put(
+        "DynconfigNativeFileEval.rollout", new Result(35, 0, 34, 0, new double[] {34, 36}, none));
+    results.put(
+        "DynconfigFlagdFileEval.rollout", new Result(40, 0, 38, 0, new double[] {38, 42}, none));
+    String formats = EvalSummary.formats(results);
+    assertThat(formats)
+        .contains(
+            "(a) static: met: flagd 5.2 ns = 1.04× native 5.0 ns; **MISSED**: B/op in the"
+                + " worst fork: native 0, flagd 48");
+    assertThat(formats)
+        .contains(
+            "(b) 25% rollout: **MISSED**: flagd 40.0 ns = 1.14× native 35.0 ns; met: B/op in"
+                + " the worst fork: native 0, flagd 0; **MISSED**: slowest fork: native 36.0 ns, flagd"
+                + " 42.0 ns, ≤ 40.0 ns");
+    assertThat(formats).contains("(c) rule: not measured.");
   }
 }

@@ -36,6 +36,15 @@ public final class Bucketing {
     return CborHash.hashPair(key, bucketingKey);
   }
 
+  /**
+   * Version 3's hash of a string that is {@code a + b}: MurmurHash3 of the CBOR text string, as
+   * {@code fractional} hashes a {@code cat} of two strings. Allocates nothing once the calling
+   * thread's buffer is large enough.
+   */
+  public static long hashCborText(String a, String b) {
+    return CborHash.hashConcatenation(a, b);
+  }
+
   /** MurmurHash3_x86_32 (seed 0) of {@code bytes[0..length)}, unsigned. */
   static long hashBytes(byte[] bytes, int length) {
     int h = 0;

@@ -25,6 +25,11 @@ final class CompiledRule implements Rule {
     this.path = path;
   }
 
+  /** The root node, for {@link RuleShapes}. */
+  Node root() {
+    return root;
+  }
+
   @Override
   public Object evaluate(RuleData data) {
     try {
