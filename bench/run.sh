@@ -41,9 +41,10 @@ RESULTS=bench/results
 mkdir -p "$RESULTS"
 
 if [ "$BUILD" = 1 ]; then
-  # The agent jar is built too: sections 2 and 4 start JVMs with -javaagent:agent/target/dynconfig.jar.
-  echo "== build: mvn -B -q -DskipTests package -pl bench,agent -am"
-  mvn -B -q -DskipTests package -pl bench,agent -am
+  # The agent jar is built too: sections 2 and 4 start JVMs with -javaagent:agent/target/dynconfig.jar;
+  # section 4 also starts the Spring Boot fat jar bench-spring-app/target/bench-spring-app.jar.
+  echo "== build: mvn -B -q -DskipTests package -pl bench,agent,bench-spring-app -am"
+  mvn -B -q -DskipTests package -pl bench,agent,bench-spring-app -am
 fi
 [ -f "$JAR" ] || { echo "run.sh: $JAR is missing; run without --no-build" >&2; exit 1; }
 
@@ -185,9 +186,11 @@ section_propagation() {
 }
 section_startup() {
   # A generated 5,000-class application (bench/target/startup-app, generated and compiled on the
-  # first run) started in fresh JVMs with and without the agent, alternating. Not in a network
-  # namespace: the app only reads a local flag file, and unshare would add to every start.
+  # first run) and a Spring Boot web app (bench-spring-app) started in fresh JVMs with and without
+  # the agent, interleaved. Not in a network namespace: the apps only read a local flag file (the
+  # Spring app serves on loopback), and unshare would add to every start.
   [ -f agent/target/dynconfig.jar ] || { echo "run.sh: agent/target/dynconfig.jar is missing; run without --no-build" >&2; return 1; }
+  [ -f bench-spring-app/target/bench-spring-app.jar ] || { echo "run.sh: bench-spring-app/target/bench-spring-app.jar is missing; run without --no-build" >&2; return 1; }
   run_main_section startup "section 4: start-up with/without the agent" Start-up \
     dev.dynconfig.bench.startup.StartupBench local
 }

@@ -32,3 +32,13 @@ s/\bChaos\.await\(/Await.await(/g
 s/\bnew JudgingSink\(\)/RecordingSink.judgingFlagDocuments()/g
 s/\bJudgingSink\b/RecordingSink/g
 s/\bVersionRecorder\b/RecordingSink/g
+# Rules: Nodes splits into one class per operator family (issue #11, one job per class).
+s/\bNodes\.(Literal|ArrayNode)\b/ValueNodes.\1/g
+s/\bNodes\.(Var|Missing|MissingSome|splitPath|child|resolve|whole|missing|castList)\b/DataNodes.\1/g
+s/\bNodes\.(If|And|Not|Equality|Compare)\b/LogicNodes.\1/g
+s/\bNodes\.(MinMax|Plus|Times|Arith)\b/NumberNodes.\1/g
+s/\bNodes\.(Loop|Reduce|ReduceScope|Merge|In)\b/ArrayNodes.\1/g
+s/\bNodes\.(Cat|Substr|Log|appendJoined)\b/StringNodes.\1/g
+s/\bNodes\.(Affix|SemVerNode)\b/FlagdNodes.\1/g
+s/\bNodes\.Fractional\b/Fractional/g
+s/\bNodes\.(U|arg|orNull)\b/Node.\1/g

@@ -8,9 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Makes a method return the live runtime-configuration value {@code namespace.key}, converted to
- * the method's return type (primitives, boxes, String, enums, List/Map and records). While the
- * value is absent or not convertible, the method's own body supplies the value, so the body is the
- * default.
+ * the method's return type (primitives, boxes, String, enums, {@code java.time.Duration} written as
+ * ISO-8601 such as {@code "PT5S"}, List/Set/Map/arrays of these, and records). While the value is
+ * absent or not convertible, the method's own body supplies the value, so the body is the default.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,15 +4,12 @@ import dev.dynconfig.Subscription;
 import dev.dynconfig.engine.EngineIntrospection;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServer;
-import javax.management.MBeanServerFactory;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -26,10 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code DynamicConfig.initialize()} calls {@link #start(EngineIntrospection, Duration)} when
  * {@code registerJmx} is set: with {@code jmxRegistrationDelay = 0} (the library default)
- * registration is synchronous; with a positive delay (the agent) it happens on the daemon thread
- * {@value #THREAD_NAME} after that delay and, when {@link ContainerHints} says the application
- * installs its own MBeanServer or LogManager, once it has done so — so the agent never creates the
- * platform MBeanServer or LogManager before a container does.
+ * registration is synchronous; with a positive delay (the agent) {@link DeferredRegistration} does
+ * it later on the daemon thread {@value #THREAD_NAME}. What each MBean shows operators is described
+ * in {@link MBeanDescriptions}.
  *
  * <p>Only one instance per MBeanServer owns the names: a second {@code DynamicConfig} registering
  * on the same server is logged and skipped.
@@ -42,7 +38,6 @@ public final class JmxRegistration implements AutoCloseable {
   public static final String THREAD_NAME = "dynconfig-jmx-registration";
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.dynconfig.jmx");
-  private static final Duration POLL = Duration.ofMillis(250);
   // Characters that force ObjectName.quote on a key property value.
   private static final Pattern PLAIN_VALUE = Pattern.compile("[^,=:\"*?\\n\\\\]+");
 
@@ -56,7 +51,8 @@ public final class JmxRegistration implements AutoCloseable {
   private MBeanServer server; // guarded by lock
   private Subscription subscription; // guarded by lock
   private boolean closed; // guarded by lock
-  private volatile Thread deferred;
+  private final DeferredRegistration deferred =
+      new DeferredRegistration(this::isClosed, this::registerOn);
 
   private JmxRegistration(EngineIntrospection engine) {
     this.engine = engine;
@@ -113,7 +109,7 @@ public final class JmxRegistration implements AutoCloseable {
         LOG.warn("dynconfig could not reach the platform MBeanServer; no JMX MBeans", e);
       }
     } else {
-      r.startDeferred(delay, ContainerHints.detect());
+      r.deferred.start(delay, ContainerHints.detect());
     }
     return r;
   }
@@ -128,7 +124,6 @@ public final class JmxRegistration implements AutoCloseable {
   /** Unregisters every MBean and stops following snapshots (and any pending registration). */
   @Override
   public void close() {
-    Thread t = deferred;
     synchronized (lock) {
       if (closed) {
         return;
@@ -149,66 +144,13 @@ public final class JmxRegistration implements AutoCloseable {
         tests.clear();
       }
     }
-    if (t != null) {
-      t.interrupt();
-    }
+    deferred.cancel();
   }
 
-  // ---------------------------------------------------------------------------------------------
-
-  void startDeferred(Duration delay, ContainerHints hints) {
-    Thread t = new Thread(() -> deferredRegistration(delay, hints), THREAD_NAME);
-    t.setDaemon(true);
-    // The platform MBeanServer loads a configured builder through the context class loader: use
-    // the system one, as the JVM would, never whatever loader happened to start us.
-    t.setContextClassLoader(ClassLoader.getSystemClassLoader());
-    deferred = t;
-    t.start();
-  }
-
-  private void deferredRegistration(Duration delay, ContainerHints hints) {
-    try {
-      Thread.sleep(delay.toMillis());
-      if (hints != null && !awaitContainer(hints)) {
-        return;
-      }
-      synchronized (lock) {
-        if (closed) {
-          return;
-        }
-      }
-      registerOn(ManagementFactory.getPlatformMBeanServer());
-    } catch (InterruptedException e) {
-      // closed before registration: nothing to do
-    } catch (RuntimeException | LinkageError e) {
-      LOG.warn("dynconfig could not register its JMX MBeans; the application is unaffected", e);
-    } finally {
-      deferred = null;
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
     }
-  }
-
-  /** Waits until the container created the platform MBeanServer; false when closed meanwhile. */
-  private boolean awaitContainer(ContainerHints hints) throws InterruptedException {
-    LOG.info(
-        "dynconfig JMX: {}; waiting for the application to create the MBeanServer before"
-            + " registering{}",
-        hints.reason(),
-        hints.maxWait() == null ? "" : " (at most " + hints.maxWait().toSeconds() + " s)");
-    long deadline =
-        hints.maxWait() == null ? Long.MAX_VALUE : System.nanoTime() + hints.maxWait().toNanos();
-    while (MBeanServerFactory.findMBeanServer(null).isEmpty()) {
-      synchronized (lock) {
-        if (closed) {
-          return false;
-        }
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        LOG.info("dynconfig JMX: no MBeanServer after {}; registering now", hints.maxWait());
-        break;
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-    return true;
   }
 
   private void registerOn(MBeanServer s) {
@@ -217,7 +159,7 @@ public final class JmxRegistration implements AutoCloseable {
         return;
       }
       try {
-        s.registerMBean(engineBean(), engineName());
+        s.registerMBean(MBeanDescriptions.engine(engine), engineName());
       } catch (InstanceAlreadyExistsException e) {
         LOG.warn(
             "{} is already registered (another DynamicConfig in this JVM owns the dynconfig"
@@ -258,12 +200,12 @@ public final class JmxRegistration implements AutoCloseable {
         }
       }
       for (String k : keys) {
-        if (!flags.contains(k) && register(flagBean(k), flagName(k))) {
+        if (!flags.contains(k) && register(MBeanDescriptions.flag(engine, k), flagName(k))) {
           flags.add(k);
         }
       }
       for (String id : ids) {
-        if (!tests.contains(id) && register(testBean(id), testName(id))) {
+        if (!tests.contains(id) && register(MBeanDescriptions.test(engine, id), testName(id))) {
           tests.add(id);
         }
       }
@@ -290,80 +232,6 @@ public final class JmxRegistration implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("dynconfig could not unregister {}", name, e);
     }
-  }
-
-  private Object engineBean() {
-    Map<String, String> texts = new HashMap<>();
-    texts.put("Initialized", "Whether initialize() has completed");
-    texts.put("ConnectionStatus", "CONNECTED, CONNECTING or DISCONNECTED");
-    texts.put("LastSyncedAt", "When the last document was accepted (ISO-8601), or empty");
-    texts.put("LastError", "The last problem (rejected document, connection failure), or empty");
-    texts.put("Version", "Version of the snapshot being served (-1 before the first document)");
-    texts.put("Source", "Where documents come from");
-    texts.put("Environment", "Environment used when a context names none");
-    texts.put("Overrides", "Current overrides: flag key -> JSON value");
-    texts.put(
-        "UnknownKeys", "Keys rewritten methods use that the configuration lacks -> the methods");
-    texts.put(
-        "AnonymousCalls",
-        "Methods whose calls needed a user or session id and had none -> such calls");
-    texts.put("setOverride", "Force a flag on or off until removed (survives reloads)");
-    texts.put("removeOverride", "Remove a flag's override");
-    texts.put("clearOverrides", "Remove every override");
-    texts.put(
-        "evaluate",
-        "Evaluate a flag for a JSON context such as {\"userId\":\"u1\",\"plan\":\"premium\"}"
-            + " (counted)");
-    texts.put("getVariant", "The variant a user gets in an A/B test (not counted)");
-    texts.put(
-        "setRuntimeConfig", "Set a runtime-config value from JSON (empty or null removes it)");
-    texts.put("forceRefresh", "Re-read the source now");
-    Map<String, String[]> params = new HashMap<>();
-    params.put("setOverride", new String[] {"flagKey", "value"});
-    params.put("removeOverride", new String[] {"flagKey"});
-    params.put("evaluate", new String[] {"flagKey", "contextJson"});
-    params.put("getVariant", new String[] {"testId", "userId"});
-    params.put("setRuntimeConfig", new String[] {"namespace", "key", "jsonValue"});
-    return new Described<>(
-        new DynamicConfigBean(engine),
-        DynamicConfigMXBean.class,
-        "dynconfig engine: state, overrides and operations",
-        texts,
-        params);
-  }
-
-  private Object flagBean(String key) {
-    Map<String, String> texts = new HashMap<>();
-    texts.put("Key", "The flag key");
-    texts.put("Kind", "native (boolean) or flagd:<variant type>");
-    texts.put("Definition", "The flag's definition (JSON)");
-    texts.put(
-        "Override",
-        "Forced value: empty = none; true/false for native flags; JSON for flagd flags");
-    texts.put("TrueCount", "Evaluations that returned true since start");
-    texts.put("FalseCount", "Evaluations that returned false since start");
-    texts.put("OtherCount", "Evaluations that returned a non-boolean value since start");
-    texts.put("GuardedMethods", "Methods the agent rewrote to branch on this flag");
-    return new Described<>(
-        new FlagBean(engine, key), FlagMXBean.class, "dynconfig flag " + key, texts, Map.of());
-  }
-
-  private Object testBean(String id) {
-    Map<String, String> texts = new HashMap<>();
-    texts.put("Id", "The test id");
-    texts.put("Name", "The test's name");
-    texts.put("Status", "draft, running, paused or completed");
-    texts.put("Allocation", "Percent of users per variant");
-    texts.put("AssignmentCounts", "Assignments per variant since start");
-    texts.put("UnassignedCount", "Requests that got no variant since start");
-    texts.put("Definition", "The test's definition (JSON)");
-    texts.put("GuardedMethods", "Entry methods the agent rewrote to dispatch on this test");
-    return new Described<>(
-        new AbTestBean(engine, id),
-        AbTestMXBean.class,
-        "dynconfig A/B test " + id,
-        texts,
-        Map.of());
   }
 
   private static String value(String s) {

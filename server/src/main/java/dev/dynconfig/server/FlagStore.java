@@ -9,14 +9,9 @@ import dev.dynconfig.internal.files.AtomicFiles;
 import dev.dynconfig.internal.json.DocumentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +23,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -73,10 +67,7 @@ final class FlagStore implements ServedStore {
   // unchanged files are not treated as hand edits, and a broken edit is reported once.
   private byte[] lastKnownFileBytes;
   private FileKey lastKey;
-  private WatchService watchService;
-  private Thread watchThread;
-  private ScheduledFuture<?> pollTask;
-  private ScheduledFuture<?> pendingCheck;
+  private FileWatch watch;
 
   private FlagStore(
       Path file,
@@ -122,7 +113,13 @@ final class FlagStore implements ServedStore {
     AtomicFiles.deleteStaleTemporaries(store.sidecar);
     try {
       store.load();
-      store.startWatching(pollInterval);
+      store.watch =
+          FileWatch.start(
+              store.file,
+              store.writer,
+              store.fatal,
+              fatal.guard(store::checkFile, "the store's file check"),
+              pollInterval);
     } catch (IOException | DocumentException | RuntimeException e) {
       store.close();
       throw e;
@@ -511,79 +508,10 @@ final class FlagStore implements ServedStore {
     }
   }
 
-  private void startWatching(Duration pollInterval) {
-    // Polling catches what the WatchService misses (network file systems, some container mounts).
-    long ms = Math.max(10, pollInterval.toMillis());
-    pollTask =
-        writer.scheduleWithFixedDelay(
-            fatal.guard(this::checkFile, "the store's file check"), ms, ms, TimeUnit.MILLISECONDS);
-    try {
-      watchService = file.getFileSystem().newWatchService();
-      file.getParent()
-          .register(
-              watchService,
-              StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_MODIFY,
-              StandardWatchEventKinds.ENTRY_DELETE);
-    } catch (IOException | UnsupportedOperationException e) {
-      log.info("No file-system events for {} ({}); polling every {} ms", file, e, ms);
-      return;
-    }
-    watchThread =
-        new Thread(fatal.guard(this::watchLoop, "the file watcher"), "dynconfig-file-watch");
-    watchThread.setDaemon(true);
-    watchThread.start();
-  }
-
-  private void watchLoop() {
-    WatchService ws = watchService;
-    while (true) {
-      WatchKey key;
-      try {
-        key = ws.take();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      }
-      boolean ours = false;
-      for (WatchEvent<?> ev : key.pollEvents()) {
-        Object ctx = ev.context();
-        if (ev.kind() == StandardWatchEventKinds.OVERFLOW
-            || (ctx instanceof Path p && p.equals(file.getFileName()))) {
-          ours = true;
-        }
-      }
-      key.reset();
-      if (ours) {
-        scheduleCheck();
-      }
-    }
-  }
-
-  /** Debounced: editors write in several steps; look once things settled for a moment. */
-  private synchronized void scheduleCheck() {
-    if (pendingCheck != null && !pendingCheck.isDone()) {
-      return;
-    }
-    try {
-      pendingCheck =
-          writer.schedule(
-              fatal.guard(this::checkFile, "the store's file check"), 50, TimeUnit.MILLISECONDS);
-    } catch (RuntimeException shuttingDown) {
-      // closed
-    }
-  }
-
   @Override
   public void close() {
-    if (pollTask != null) {
-      pollTask.cancel(false);
-    }
-    if (watchService != null) {
-      try {
-        watchService.close();
-      } catch (IOException ignored) {
-        // nothing to do
-      }
+    if (watch != null) {
+      watch.close();
     }
     writer.shutdown();
     try {

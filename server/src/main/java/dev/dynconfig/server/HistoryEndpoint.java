@@ -126,7 +126,7 @@ final class HistoryEndpoint {
     }
     Precondition pre;
     try {
-      pre = HttpHandler.precondition(req, items);
+      pre = AdminEndpoint.precondition(req, items);
     } catch (AdminException e) {
       HttpHandler.respond(
           ctx, req, HttpResponseStatus.valueOf(e.status()), HttpHandler.error(e.getMessage()));
@@ -139,7 +139,7 @@ final class HistoryEndpoint {
             + change.version()
             + ") to its state "
             + (toBefore ? "before" : "after");
-    HttpHandler.write(store, ctx, req, author, what, pre, ItemEdits.restore(change, toBefore));
+    AdminEndpoint.write(store, ctx, req, author, what, pre, ItemEdits.restore(change, toBefore));
   }
 
   private static long param(QueryStringDecoder qs, String name, long dflt) {

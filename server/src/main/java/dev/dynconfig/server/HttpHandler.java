@@ -1,6 +1,5 @@
 package dev.dynconfig.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +25,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +81,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       respond(ctx, req, HttpResponseStatus.OK, server.fleet().view());
     } else if (path.startsWith("/v1/admin/")) {
-      admin(ctx, req, path.substring("/v1/admin/".length()));
+      AdminEndpoint.handle(server.store(), ctx, req, path.substring("/v1/admin/".length()));
     } else {
       respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
     }
@@ -239,202 +237,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         .raiseAbove(reported, "stream client " + f.channel().remoteAddress());
                   }
                 });
-  }
-
-  private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String route) {
-    String[] seg;
-    try {
-      seg = Access.segments(route);
-    } catch (IllegalArgumentException badEncoding) {
-      respond(
-          ctx,
-          req,
-          HttpResponseStatus.BAD_REQUEST,
-          error("malformed percent-encoding in " + route + ": " + badEncoding.getMessage()));
-      return;
-    }
-    for (String s : seg) {
-      if (s.isEmpty()) {
-        respond(ctx, req, HttpResponseStatus.NOT_FOUND, error("empty path segment in " + route));
-        return;
-      }
-    }
-    Author author = author(ctx);
-    if (seg[0].equals("history")) {
-      HistoryEndpoint.handle(server.store(), ctx, req, seg, author);
-      return;
-    }
-    HttpMethod m = req.method();
-    boolean put = m.equals(HttpMethod.PUT);
-    boolean delete = m.equals(HttpMethod.DELETE);
-    if (!put && !delete) {
-      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use PUT or DELETE"));
-      return;
-    }
-    JsonNode body = null;
-    if (put) {
-      byte[] bytes = new byte[req.content().readableBytes()];
-      req.content().getBytes(req.content().readerIndex(), bytes);
-      try {
-        body = StrictTree.read(bytes);
-      } catch (StrictTree.Refused e) {
-        ObjectNode problem =
-            error(
-                "the body cannot be taken exactly as sent, nothing was changed: "
-                    + e.path()
-                    + " "
-                    + e.getMessage());
-        ObjectNode p = problem.putArray("problems").addObject();
-        p.put("path", e.path());
-        p.put("reason", e.getMessage());
-        respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problem);
-        return;
-      }
-    }
-    final JsonNode b = body;
-    FlagStore.Edit edit;
-    List<Item> items;
-    String kind = seg[0];
-    if (kind.equals("flags") && seg.length == 2) {
-      String key = seg[1];
-      items = List.of(Item.flag(key));
-      edit =
-          (root, flagd) -> {
-            if (put) {
-              DocumentShapes.putFlag(root, flagd, key, b);
-            } else {
-              DocumentShapes.deleteFlag(root, flagd, key);
-            }
-            return root;
-          };
-    } else if (kind.equals("tests") && seg.length == 2) {
-      String id = seg[1];
-      items = List.of(Item.test(id));
-      edit =
-          (root, flagd) -> {
-            nativeOnly(flagd, "tests");
-            if (put) {
-              DocumentShapes.putTest(root, id, b);
-            } else {
-              DocumentShapes.deleteTest(root, id);
-            }
-            return root;
-          };
-    } else if (kind.equals("config") && seg.length == 3) {
-      String ns = seg[1];
-      String key = seg[2];
-      items = List.of(Item.config(ns, key));
-      edit =
-          (root, flagd) -> {
-            nativeOnly(flagd, "config");
-            if (put) {
-              DocumentShapes.putConfig(root, ns, key, b);
-            } else {
-              DocumentShapes.deleteConfig(root, ns, key);
-            }
-            return root;
-          };
-    } else if (kind.equals("document") && seg.length == 1 && put) {
-      if (!b.isObject()) {
-        respond(
-            ctx, req, HttpResponseStatus.BAD_REQUEST, error("the document must be a JSON object"));
-        return;
-      }
-      items = List.of();
-      edit = (root, flagd) -> (ObjectNode) b;
-    } else {
-      respond(
-          ctx,
-          req,
-          HttpResponseStatus.NOT_FOUND,
-          error(
-              "no such admin endpoint: "
-                  + m
-                  + " /v1/admin/"
-                  + route
-                  + " (flags/{key}, tests/{id}, config/{namespace}/{key}, document, history)"));
-      return;
-    }
-    Precondition pre;
-    try {
-      pre = precondition(req, items);
-    } catch (AdminException e) {
-      respond(ctx, req, HttpResponseStatus.valueOf(e.status()), error(e.getMessage()));
-      return;
-    }
-    write(server.store(), ctx, req, author, m.name() + " " + route, pre, edit);
-  }
-
-  /** The caller as the gate identified it. */
-  static Author author(ChannelHandlerContext ctx) {
-    Principal p = ctx.channel().attr(AuthGate.PRINCIPAL).get();
-    Source src = ctx.channel().attr(AuthGate.SOURCE).get();
-    return new Author(
-        p == null ? "unknown" : p.name(),
-        src == null ? Source.API : src,
-        String.valueOf(ctx.channel().remoteAddress()));
-  }
-
-  /** The request's {@code If-Match} for these items, or null without one. */
-  static Precondition precondition(FullHttpRequest req, List<Item> items) throws AdminException {
-    String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
-    return ifMatch == null ? null : new Precondition(Precondition.parseIfMatch(ifMatch), items);
-  }
-
-  /**
-   * Submits an edit to the store and answers {@code 200 {"version"}} with the new ETag, or the
-   * refusal (400 with problems, 404, 409 with the conflicting change, 500).
-   */
-  static void write(
-      ServedStore store,
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      Author author,
-      String what,
-      Precondition pre,
-      FlagStore.Edit edit) {
-    store
-        .submit(author, what, pre, edit)
-        .whenComplete(
-            (snap, err) -> {
-              if (err == null) {
-                ObjectNode ok = JsonNodeFactory.instance.objectNode();
-                ok.put("version", snap.version());
-                respond(ctx, req, HttpResponseStatus.OK, ok, snap.etag());
-                return;
-              }
-              Throwable t =
-                  err instanceof CompletionException && err.getCause() != null
-                      ? err.getCause()
-                      : err;
-              if (t instanceof DocumentException de) {
-                log.info("Refused admin {}: {}", what, de.getMessage());
-                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, problems(de));
-              } else if (t instanceof AdminException ae) {
-                ObjectNode body = error(ae.getMessage());
-                if (ae.detail() != null) {
-                  body.setAll(ae.detail());
-                }
-                respond(ctx, req, HttpResponseStatus.valueOf(ae.status()), body);
-              } else {
-                log.error("Admin {} failed", what, t);
-                respond(
-                    ctx,
-                    req,
-                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    error("the write failed on the server (" + t + "); nothing was changed"));
-              }
-            });
-  }
-
-  private static void nativeOnly(boolean flagd, String what) throws AdminException {
-    if (flagd) {
-      throw new AdminException(
-          400,
-          "the server's file is in flagd format, which has no "
-              + what
-              + "; use PUT /v1/admin/flags/{key} with a flagd flag, or PUT /v1/admin/document");
-    }
   }
 
   /** {@code POST /v1/report}: a polling client's report (PROTOCOL.md); 204, 400 or 413. */

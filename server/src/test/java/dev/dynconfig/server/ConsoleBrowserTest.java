@@ -454,21 +454,18 @@ class ConsoleBrowserTest {
     assertThat(banner.getText()).contains("off").contains("\"on\":true");
     banner.findElement(By.cssSelector("button.toggle")).click();
     awaitStatus("Saved");
-    String toggleSaved = driver.findElement(By.id("status")).getText();
     JsonNode doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("state").asText()).isEqualTo("DISABLED");
+    // The status still reads "Saved" from the toggle: wait for the second save's own message.
+    String afterToggle = driver.findElement(By.id("status")).getText();
     row("show-banner").findElement(By.cssSelector("button.edit")).click();
     WebElement dv =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("defaultVariant")));
     dv.clear();
     dv.sendKeys("on");
     driver.findElement(By.cssSelector("dialog .actions button.primary")).click();
-    // Not just "Saved": the toggle's "Saved (version N)" may still be shown.
-    wait.until(
-        d -> {
-          String status = d.findElement(By.id("status")).getText();
-          return status.contains("Saved") && !status.equals(toggleSaved);
-        });
+    wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("status"), afterToggle)));
+    awaitStatus("Saved");
     doc = M.readTree(send(server, "GET", "/v1/flags", READ, null).body());
     assertThat(doc.path("flags").path("show-banner").path("defaultVariant").asText())
         .isEqualTo("on");

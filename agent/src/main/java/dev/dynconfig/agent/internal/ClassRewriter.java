@@ -1,36 +1,22 @@
 package dev.dynconfig.agent.internal;
 
 import java.util.Map;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Rewrites one class file at load time: describes the type from its bytes (and, for super types,
- * from its loader's resources, never by loading a class), plans its annotated methods ({@link
- * SitePlanner}) and inserts the {@link SitePrologue}s with Byte Buddy's decorating type writer,
- * which only changes method bodies. This is what {@code AgentBuilder} did per class, without its
- * installation cost (see {@link LoadTimeTransformer}). Created on the first candidate class, so
- * that Byte Buddy is loaded only once an annotated class appears.
+ * Rewrites one class file at load time with ASM alone: reads its shape ({@link ClassShapes}; super
+ * types, where the planner needs them, from its loader's resources, never by loading a class),
+ * plans its annotated methods ({@link SitePlanner}) and inserts the {@link SitePrologue}s, copying
+ * everything else as it is. The prologues write their own stack map frames and maximum stack, so
+ * the writer computes nothing (no {@code COMPUTE_FRAMES}, which would need the common super class
+ * of two types and hence class loading). Byte Buddy is not used here: it costs ~500 classes and a
+ * quarter of a second on its first use (BENCHMARKS.md section 4); it stays for late attach only.
  */
 final class ClassRewriter {
-  /**
-   * Our annotation types, read from the agent's jar when the application's loader cannot see them
-   * as resources: a loader whose parent is the platform loader resolves {@code dev.dynconfig.api}
-   * classes from the bootstrap path, whose class files are not visible as resources, and an
-   * annotation whose type cannot be described is silently dropped, which would leave the class
-   * unrewritten.
-   */
-  static final ClassFileLocator OUR_API =
-      new ClassFileLocator.Filtering(
-          name -> name.startsWith("dev.dynconfig.api."),
-          ClassFileLocator.ForClassLoader.of(ClassRewriter.class.getClassLoader()));
-
-  // No new members are ever added, so Byte Buddy's validation of the (unchanged) shape is skipped.
-  private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
   private final SitePlanner planner;
 
   ClassRewriter(SitePlanner planner) {
@@ -43,28 +29,56 @@ final class ClassRewriter {
    * cannot read or write; the caller leaves such a class unchanged.
    */
   byte[] rewrite(String name, byte[] classFile, ClassLoader loader) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader),
-            OUR_API);
-    // A fresh cache per class, as AgentBuilder's default pool strategy does: a loader's resources
-    // can change, and the pool is only used for the few annotated classes.
-    TypePool pool =
-        new TypePool.Default.WithLazyResolution(
-            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
-    TypeDescription type = pool.describe(name).resolve();
+    ClassShape type = ClassShapes.read(classFile);
     if (type.isSynthetic()) {
       return null;
     }
     Map<String, MethodPlan> plans = planner.plan(type, loader);
-    if (plans.isEmpty()) {
-      return null;
+    return plans.isEmpty() ? null : insertPrologues(classFile, plans);
+  }
+
+  /** {@code classFile} with a {@link SitePrologue} in front of each planned method. */
+  static byte[] insertPrologues(byte[] classFile, Map<String, MethodPlan> plans) {
+    ClassReader reader = new ClassReader(classFile);
+    // Passing the reader lets ASM copy the constant pool and every method we do not touch as is.
+    ClassWriter writer = new ClassWriter(reader, 0);
+    reader.accept(new PrologueInserter(writer, plans), 0);
+    return writer.toByteArray();
+  }
+
+  /** Puts a {@link SitePrologue} in front of each planned method; the rest passes through. */
+  private static final class PrologueInserter extends ClassVisitor {
+    private final Map<String, MethodPlan> plans;
+    private boolean frames;
+    private String owner;
+
+    PrologueInserter(ClassVisitor delegate, Map<String, MethodPlan> plans) {
+      super(Opcodes.ASM9, delegate);
+      this.plans = plans;
     }
-    return byteBuddy
-        .decorate(type, locator)
-        .visit(SiteTransformer.prologues(plans))
-        .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
-        .getBytes();
+
+    @Override
+    public void visit(
+        int version,
+        int access,
+        String name,
+        String signature,
+        String superName,
+        String[] interfaces) {
+      // Class files before Java 6 have no stack map frames; writing one would be an error.
+      frames = (version & 0xFFFF) >= Opcodes.V1_6;
+      owner = name;
+      super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(
+        int access, String name, String descriptor, String signature, String[] exceptions) {
+      MethodVisitor visitor = super.visitMethod(access, name, descriptor, signature, exceptions);
+      MethodPlan plan = plans.get(name + descriptor);
+      return plan == null || visitor == null
+          ? visitor
+          : new SitePrologue(visitor, plan, frames, owner);
+    }
   }
 }

@@ -24,7 +24,9 @@ final class FleetReportSource implements FleetReports.Source {
   static final int MAX_SITES = 10_000;
 
   private final SiteRegistry sites;
-  private final String instance = UUID.randomUUID().toString();
+  // Made at the first report, not at start: UUID.randomUUID() loads and seeds SecureRandom (~60
+  // classes), which nothing on the application's start-up path needs.
+  private String instance;
   private final String app;
   private final String agentVersion;
   private String host;
@@ -52,6 +54,7 @@ final class FleetReportSource implements FleetReports.Source {
   public synchronized FleetReports.Report next() {
     if (host == null) {
       host = hostName();
+      instance = UUID.randomUUID().toString();
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("instance", instance);

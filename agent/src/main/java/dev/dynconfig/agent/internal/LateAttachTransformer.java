@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -29,6 +30,18 @@ import org.slf4j.LoggerFactory;
 final class LateAttachTransformer {
   private static final Logger log = LoggerFactory.getLogger(LateAttachTransformer.class);
   private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
+
+  /**
+   * Our annotation types, read from the agent's jar when the application's loader cannot see them
+   * as resources: a loader whose parent is the platform loader resolves {@code dev.dynconfig.api}
+   * classes from the bootstrap path, whose class files are not visible as resources, and an
+   * annotation whose type cannot be described is silently dropped, which would leave the class
+   * unrewritten.
+   */
+  private static final ClassFileLocator OUR_API =
+      new ClassFileLocator.Filtering(
+          name -> name.startsWith("dev.dynconfig.api."),
+          ClassFileLocator.ForClassLoader.of(LateAttachTransformer.class.getClassLoader()));
 
   private LateAttachTransformer() {}
 
@@ -55,7 +68,7 @@ final class LateAttachTransformer {
         .with(
             new AgentBuilder.LocationStrategy.Compound(
                 AgentBuilder.LocationStrategy.ForClassLoader.WEAK,
-                new AgentBuilder.LocationStrategy.Simple(ClassRewriter.OUR_API)))
+                new AgentBuilder.LocationStrategy.Simple(OUR_API)))
         .with(new ErrorListener())
         // Most class files never reach Byte Buddy: it would parse each one (~0.13 ms) only to
         // find that it carries none of our annotations.
@@ -65,7 +78,7 @@ final class LateAttachTransformer {
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
         .type(declaresMethod(isAnnotatedWith(ours())))
-        .transform(new SiteTransformer(planner::plan))
+        .transform(new SiteTransformer(planner))
         .installOn(inst);
   }
 

@@ -1,5 +1,6 @@
 package dev.dynconfig.agent.internal;
 
+import dev.dynconfig.agent.internal.ClassShape.MethodShape;
 import dev.dynconfig.agent.internal.MethodPlan.Call;
 import dev.dynconfig.agent.internal.MethodPlan.Kind;
 import java.util.ArrayList;
@@ -9,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.description.type.TypeList;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 import org.slf4j.Logger;
@@ -42,14 +38,19 @@ final class SitePlanner {
   }
 
   /** The plans of {@code type}'s accepted methods, keyed by {@code name + descriptor}. */
-  Map<String, MethodPlan> plan(TypeDescription type, ClassLoader loader) {
+  Map<String, MethodPlan> plan(ClassShape type, ClassLoader loader) {
+    return plan(type, loader, new ClassShapes(loader));
+  }
+
+  /** As {@link #plan(ClassShape, ClassLoader)}, reading super types through {@code supers}. */
+  Map<String, MethodPlan> plan(ClassShape type, ClassLoader loader, ClassShapes supers) {
     Map<String, MethodPlan> plans = new HashMap<>();
-    List<MethodDescription.InDefinedShape> variantEntries = new ArrayList<>();
-    List<MethodDescription.InDefinedShape> variantSiblings = new ArrayList<>();
-    for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
-      AnnotationDescription toggle = find(m, TOGGLE);
-      AnnotationDescription variant = find(m, VARIANT);
-      AnnotationDescription config = find(m, CONFIG_VALUE);
+    List<MethodShape> variantEntries = new ArrayList<>();
+    List<MethodShape> variantSiblings = new ArrayList<>();
+    for (MethodShape m : type.methods()) {
+      Map<String, Object> toggle = find(m, TOGGLE);
+      Map<String, Object> variant = find(m, VARIANT);
+      Map<String, Object> config = find(m, CONFIG_VALUE);
       int count = (toggle != null ? 1 : 0) + (variant != null ? 1 : 0) + (config != null ? 1 : 0);
       if (count == 0) {
         continue;
@@ -67,7 +68,7 @@ final class SitePlanner {
         continue;
       }
       if (toggle != null) {
-        planToggle(type, m, toggle, loader, plans);
+        planToggle(type, m, toggle, loader, supers, plans);
       } else if (config != null) {
         planConfig(type, m, config, loader, plans);
       } else if (string(variant, "id").isEmpty()) {
@@ -83,10 +84,11 @@ final class SitePlanner {
   }
 
   private void planToggle(
-      TypeDescription type,
-      MethodDescription.InDefinedShape m,
-      AnnotationDescription toggle,
+      ClassShape type,
+      MethodShape m,
+      Map<String, Object> toggle,
       ClassLoader loader,
+      ClassShapes supers,
       Map<String, MethodPlan> plans) {
     String flag = string(toggle, "flag");
     String otherwise = string(toggle, "otherwise");
@@ -95,7 +97,7 @@ final class SitePlanner {
       refuse(type, m, "@Toggle", "the flag key is empty");
       return;
     }
-    boolean isVoid = m.getReturnType().represents(void.class);
+    boolean isVoid = m.returnDescriptor().equals("V");
     Call call = null;
     if (otherwise.isEmpty()) {
       if (!isVoid) {
@@ -109,7 +111,7 @@ final class SitePlanner {
         return;
       }
     } else {
-      MethodDescription.InDefinedShape target = otherwiseMethod(type, otherwise, m);
+      MethodShape target = otherwiseMethod(type, otherwise, m, supers);
       if (target == null) {
         refuse(
             type,
@@ -120,7 +122,7 @@ final class SitePlanner {
                 + "("
                 + parameterNames(m)
                 + ") not found in "
-                + type.getName()
+                + type.javaName()
                 + " or, as a public or protected method, in its superclasses (it must take the"
                 + " same parameter types)");
         return;
@@ -137,7 +139,7 @@ final class SitePlanner {
                 + " like the annotated method");
         return;
       }
-      if (!isVoid && !returnCompatible(target.getReturnType(), m.getReturnType())) {
+      if (!isVoid && !supers.assignable(target.returnDescriptor(), m.returnDescriptor())) {
         refuse(
             type,
             m,
@@ -145,27 +147,27 @@ final class SitePlanner {
             "otherwise method "
                 + otherwise
                 + " returns "
-                + target.getReturnType().asErasure().getName()
+                + Type.getType(target.returnDescriptor()).getClassName()
                 + ", which is not assignable to "
-                + m.getReturnType().asErasure().getName());
+                + Type.getType(m.returnDescriptor()).getClassName());
         return;
       }
       call = callOf(type, target);
     }
-    String descriptor = m.getDescriptor();
+    String descriptor = m.descriptor();
     Site site =
         registry.register(
             id ->
                 new Site.ToggleSite(
-                    id, type.getName(), m.getName(), descriptor, loader, flag, defaultValue));
+                    id, type.javaName(), m.name(), descriptor, loader, flag, defaultValue));
     GuardedMethods.recordFlag(flag, site.display);
-    plans.put(m.getInternalName() + descriptor, plan(Kind.TOGGLE, site, m, call, List.of()));
+    plans.put(m.name() + descriptor, plan(Kind.TOGGLE, site, m, call, List.of()));
   }
 
   private void planConfig(
-      TypeDescription type,
-      MethodDescription.InDefinedShape m,
-      AnnotationDescription config,
+      ClassShape type,
+      MethodShape m,
+      Map<String, Object> config,
       ClassLoader loader,
       Map<String, MethodPlan> plans) {
     String namespace = string(config, "namespace");
@@ -174,46 +176,45 @@ final class SitePlanner {
       refuse(type, m, "@ConfigValue", "namespace and key must not be empty");
       return;
     }
-    if (m.getReturnType().represents(void.class)) {
+    if (m.returnDescriptor().equals("V")) {
       refuse(type, m, "@ConfigValue", "a void method has no value to replace");
       return;
     }
-    String descriptor = m.getDescriptor();
+    String descriptor = m.descriptor();
     Site site =
         registry.register(
             id ->
                 new Site.ConfigSite(
-                    id, type.getName(), m.getName(), descriptor, loader, namespace, key));
-    plans.put(m.getInternalName() + descriptor, plan(Kind.CONFIG, site, m, null, List.of()));
+                    id, type.javaName(), m.name(), descriptor, loader, namespace, key));
+    plans.put(m.name() + descriptor, plan(Kind.CONFIG, site, m, null, List.of()));
   }
 
   private void planVariants(
-      TypeDescription type,
-      List<MethodDescription.InDefinedShape> entries,
-      List<MethodDescription.InDefinedShape> siblings,
+      ClassShape type,
+      List<MethodShape> entries,
+      List<MethodShape> siblings,
       ClassLoader loader,
       Map<String, MethodPlan> plans) {
-    Map<MethodDescription.InDefinedShape, Map<String, MethodDescription.InDefinedShape>> byEntry =
-        new LinkedHashMap<>();
-    for (MethodDescription.InDefinedShape e : entries) {
+    Map<MethodShape, Map<String, MethodShape>> byEntry = new LinkedHashMap<>();
+    for (MethodShape e : entries) {
       byEntry.put(e, new LinkedHashMap<>());
     }
-    for (MethodDescription.InDefinedShape s : siblings) {
-      AnnotationDescription a = find(s, VARIANT);
+    for (MethodShape s : siblings) {
+      Map<String, Object> a = find(s, VARIANT);
       String test = string(a, "test");
       String id = string(a, "id");
       boolean matched = false;
       boolean sameTest = false;
-      for (MethodDescription.InDefinedShape e : entries) {
+      for (MethodShape e : entries) {
         if (!string(find(e, VARIANT), "test").equals(test)) {
           continue;
         }
         sameTest = true;
         if (sameParameters(s, e)
-            && s.getReturnType().asErasure().equals(e.getReturnType().asErasure())
+            && s.returnDescriptor().equals(e.returnDescriptor())
             && s.isStatic() == e.isStatic()) {
           matched = true;
-          Map<String, MethodDescription.InDefinedShape> ids = byEntry.get(e);
+          Map<String, MethodShape> ids = byEntry.get(e);
           if (ids.containsKey(id)) {
             refuse(
                 type,
@@ -224,7 +225,7 @@ final class SitePlanner {
                     + "' of test '"
                     + test
                     + "' is already implemented by "
-                    + ids.get(id).getName());
+                    + ids.get(id).name());
           } else {
             ids.put(id, s);
           }
@@ -242,12 +243,11 @@ final class SitePlanner {
                 : "no entry method (@Variant(test = \""
                     + test
                     + "\") without id) in "
-                    + type.getName());
+                    + type.javaName());
       }
     }
-    for (Map.Entry<MethodDescription.InDefinedShape, Map<String, MethodDescription.InDefinedShape>>
-        e : byEntry.entrySet()) {
-      MethodDescription.InDefinedShape m = e.getKey();
+    for (Map.Entry<MethodShape, Map<String, MethodShape>> e : byEntry.entrySet()) {
+      MethodShape m = e.getKey();
       String test = string(find(m, VARIANT), "test");
       if (test.isBlank()) {
         refuse(type, m, "@Variant", "the test id is empty");
@@ -260,18 +260,17 @@ final class SitePlanner {
       }
       List<String> ids = new ArrayList<>(e.getValue().keySet());
       List<Call> calls = new ArrayList<>();
-      for (MethodDescription.InDefinedShape s : e.getValue().values()) {
+      for (MethodShape s : e.getValue().values()) {
         calls.add(callOf(type, s));
       }
-      String descriptor = m.getDescriptor();
+      String descriptor = m.descriptor();
       Site site =
           registry.register(
               id ->
                   new Site.VariantSite(
-                      id, type.getName(), m.getName(), descriptor, loader, test, ids));
+                      id, type.javaName(), m.name(), descriptor, loader, test, ids));
       GuardedMethods.recordTest(test, site.display);
-      plans.put(
-          m.getInternalName() + descriptor, plan(Kind.VARIANT, site, m, null, List.copyOf(calls)));
+      plans.put(m.name() + descriptor, plan(Kind.VARIANT, site, m, null, List.copyOf(calls)));
     }
   }
 
@@ -283,32 +282,31 @@ final class SitePlanner {
    * another class loader is not in, and the call would fail inside the application's method. Super
    * types are read from class files; one that cannot be read ends the search.
    */
-  private static MethodDescription.InDefinedShape otherwiseMethod(
-      TypeDescription type, String name, MethodDescription m) {
-    for (MethodDescription.InDefinedShape c : type.getDeclaredMethods()) {
-      if (c.getName().equals(name) && !c.isConstructor() && sameParameters(c, m) && !c.equals(m)) {
+  private static MethodShape otherwiseMethod(
+      ClassShape type, String name, MethodShape m, ClassShapes supers) {
+    for (MethodShape c : type.methods()) {
+      if (c.name().equals(name) && sameParameters(c, m) && c != m) {
         return c;
       }
     }
-    try {
-      for (TypeDefinition s = type.getSuperClass(); s != null; s = s.getSuperClass()) {
-        for (MethodDescription.InDefinedShape c : s.asErasure().getDeclaredMethods()) {
-          if (c.getName().equals(name)
-              && !c.isConstructor()
-              && (c.isPublic() || c.isProtected())
-              && sameParameters(c, m)) {
-            return c;
-          }
+    int depth = 0;
+    for (String s = type.superName(); s != null && depth < 64; depth++) {
+      ClassShape superType = supers.type(s);
+      if (superType == null) {
+        return null; // its class file is not visible from the loader: not found
+      }
+      for (MethodShape c : superType.methods()) {
+        if (c.name().equals(name) && c.isPublicOrProtected() && sameParameters(c, m)) {
+          return c;
         }
       }
-    } catch (RuntimeException unresolvable) {
-      // A superclass's class file is not visible from the loader: not found.
+      s = superType.superName();
     }
     return null;
   }
 
   /** Direct invocation of a method of the instrumented type from inside the same type. */
-  private static Call callOf(TypeDescription type, MethodDescription.InDefinedShape target) {
+  private static Call callOf(ClassShape type, MethodShape target) {
     boolean itf = type.isInterface();
     int opcode;
     if (target.isStatic()) {
@@ -322,94 +320,62 @@ final class SitePlanner {
     } else {
       opcode = Opcodes.INVOKEVIRTUAL;
     }
-    return new Call(
-        opcode, type.getInternalName(), target.getInternalName(), target.getDescriptor(), itf);
+    return new Call(opcode, type.name(), target.name(), target.descriptor(), itf);
   }
 
-  private static String unsupported(MethodDescription m) {
+  private static String unsupported(MethodShape m) {
+    int access = m.access();
     if (m.isConstructor()) {
       return "constructors";
     }
-    if (m.isTypeInitializer()) {
+    if (m.name().equals("<clinit>")) {
       return "type initializers";
     }
-    if (m.isAbstract()) {
+    if ((access & Opcodes.ACC_ABSTRACT) != 0) {
       return "abstract";
     }
-    if (m.isNative()) {
+    if ((access & Opcodes.ACC_NATIVE) != 0) {
       return "native";
     }
-    if (m.isBridge()) {
+    if ((access & Opcodes.ACC_BRIDGE) != 0) {
       return "bridge";
     }
-    if (m.isSynthetic()) {
+    if ((access & Opcodes.ACC_SYNTHETIC) != 0) {
       return "synthetic";
     }
     return null;
   }
 
-  private static boolean sameParameters(MethodDescription a, MethodDescription b) {
-    TypeList pa = a.getParameters().asTypeList().asErasures();
-    TypeList pb = b.getParameters().asTypeList().asErasures();
-    return pa.equals(pb);
+  private static boolean sameParameters(MethodShape a, MethodShape b) {
+    return a.parameterDescriptor().equals(b.parameterDescriptor());
   }
 
-  private static boolean returnCompatible(TypeDefinition produced, TypeDefinition wanted) {
-    TypeDescription p = produced.asErasure();
-    TypeDescription w = wanted.asErasure();
-    if (p.equals(w)) {
-      return true;
-    }
-    if (p.isPrimitive() || w.isPrimitive()) {
-      return false;
-    }
-    try {
-      return p.isAssignableTo(w);
-    } catch (RuntimeException unresolvable) {
-      // A super type could not be read from the class path: do not guess.
-      return false;
-    }
+  private static Map<String, Object> find(MethodShape m, String annotationName) {
+    return m.annotations().get(annotationName);
   }
 
-  private static AnnotationDescription find(MethodDescription m, String annotationName) {
-    for (AnnotationDescription a : m.getDeclaredAnnotations()) {
-      if (a.getAnnotationType().getName().equals(annotationName)) {
-        return a;
-      }
-    }
-    return null;
+  /** A String property; absent means the annotation's default, "" for all of ours. */
+  private static String string(Map<String, Object> a, String property) {
+    return a.get(property) instanceof String s ? s : "";
   }
 
-  private static String string(AnnotationDescription a, String property) {
-    Object value = value(a, property);
-    return value == null ? "" : (String) value;
+  /** A boolean property; absent means the annotation's default, false for all of ours. */
+  private static boolean bool(Map<String, Object> a, String property) {
+    return a.get(property) instanceof Boolean b && b;
   }
 
-  private static boolean bool(AnnotationDescription a, String property) {
-    Object value = value(a, property);
-    return value != null && (Boolean) value;
-  }
-
-  /** The value of a property, or its default from the annotation type, read without loading. */
-  private static Object value(AnnotationDescription a, String property) {
-    for (MethodDescription.InDefinedShape p : a.getAnnotationType().getDeclaredMethods()) {
-      if (p.getName().equals(property)) {
-        return a.getValue(p).resolve();
-      }
-    }
-    return null;
-  }
-
-  private static String parameterNames(MethodDescription m) {
+  /** Java simple names of the parameter types, e.g. {@code long, String[]}. */
+  private static String parameterNames(MethodShape m) {
     List<String> names = new ArrayList<>();
-    for (TypeDescription t : m.getParameters().asTypeList().asErasures()) {
-      names.add(t.getSimpleName());
+    for (Type t : Type.getArgumentTypes(m.descriptor())) {
+      String name = t.getClassName();
+      names.add(name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1));
     }
     return String.join(", ", names);
   }
 
-  private void refuse(TypeDescription type, MethodDescription m, String annotation, String reason) {
-    String where = type.getName() + "#" + m.getName() + "(" + parameterNames(m) + ")";
+  private void refuse(ClassShape type, MethodShape m, String annotation, String reason) {
+    String where = type.javaName() + "#" + m.name() + "(" + parameterNames(m) + ")";
     if (reported.add(where + ": " + reason)) {
       log.warn(
           "{} on {} refused: {}. The method keeps its original behaviour.",
@@ -421,8 +387,8 @@ final class SitePlanner {
 
   /** The plan for rewriting {@code m} as {@code site}: its shape, read from its descriptor. */
   private MethodPlan plan(
-      Kind kind, Site site, MethodDescription m, Call otherwise, List<Call> siblings) {
-    String descriptor = m.getDescriptor();
+      Kind kind, Site site, MethodShape m, Call otherwise, List<Call> siblings) {
+    String descriptor = m.descriptor();
     return new MethodPlan(
         kind,
         site.id,

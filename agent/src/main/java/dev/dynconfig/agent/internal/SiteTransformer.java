@@ -1,11 +1,14 @@
 package dev.dynconfig.agent.internal;
 
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -16,16 +19,15 @@ import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * The Byte Buddy transformer: plans the annotated methods of a type ({@link SitePlanner}) and
- * inserts a {@link SitePrologue} into each accepted one. Only method bodies change, never the
- * class's shape. Used through {@code AgentBuilder} after a late attach; at JVM start {@link
- * LoadTimeTransformer} applies the same {@link #prologues} without {@code AgentBuilder}.
+ * The Byte Buddy transformer of a late attach: describes the type for {@link SitePlanner} (as a
+ * {@link ClassShape}, the same input {@link ClassRewriter} reads with ASM at class load) and
+ * inserts a {@link SitePrologue} into each accepted method. Only method bodies change, never the
+ * class's shape.
  */
 final class SiteTransformer implements AgentBuilder.Transformer {
-  private final BiFunction<TypeDescription, ClassLoader, Map<String, MethodPlan>> planner;
+  private final SitePlanner planner;
 
-  /** {@code planner} is normally {@link SitePlanner#plan}. */
-  SiteTransformer(BiFunction<TypeDescription, ClassLoader, Map<String, MethodPlan>> planner) {
+  SiteTransformer(SitePlanner planner) {
     this.planner = planner;
   }
 
@@ -36,11 +38,45 @@ final class SiteTransformer implements AgentBuilder.Transformer {
       ClassLoader loader,
       JavaModule module,
       ProtectionDomain protectionDomain) {
-    Map<String, MethodPlan> plans = planner.apply(type, loader);
+    Map<String, MethodPlan> plans = planner.plan(shapeOf(type), loader);
     if (plans.isEmpty()) {
       return builder;
     }
     return builder.visit(prologues(plans));
+  }
+
+  /** The planner's view of a type Byte Buddy described from its class file. */
+  static ClassShape shapeOf(TypeDescription type) {
+    List<ClassShape.MethodShape> methods = new ArrayList<>();
+    for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+      Map<String, Map<String, Object>> annotations = new HashMap<>(2);
+      for (AnnotationDescription a : m.getDeclaredAnnotations()) {
+        String name = a.getAnnotationType().getName();
+        if (name.equals(SitePlanner.TOGGLE)
+            || name.equals(SitePlanner.VARIANT)
+            || name.equals(SitePlanner.CONFIG_VALUE)) {
+          Map<String, Object> values = new HashMap<>(4);
+          for (MethodDescription.InDefinedShape p : a.getAnnotationType().getDeclaredMethods()) {
+            values.put(p.getName(), a.getValue(p).resolve());
+          }
+          annotations.put(name, values);
+        }
+      }
+      methods.add(
+          new ClassShape.MethodShape(
+              m.getActualModifiers(), m.getInternalName(), m.getDescriptor(), annotations));
+    }
+    TypeDescription.Generic superClass = type.getSuperClass();
+    List<String> interfaces = new ArrayList<>();
+    for (TypeDescription i : type.getInterfaces().asErasures()) {
+      interfaces.add(i.getInternalName());
+    }
+    return new ClassShape(
+        type.getInternalName(),
+        type.getActualModifiers(false),
+        superClass == null ? null : superClass.asErasure().getInternalName(),
+        List.copyOf(interfaces),
+        List.copyOf(methods));
   }
 
   /** The visitor that inserts a {@link SitePrologue} into each planned method of a type. */

@@ -1,6 +1,7 @@
 package dev.dynconfig.agent.internal;
 
 import dev.dynconfig.internal.json.Json;
+import dev.dynconfig.internal.json.PlainConversion;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -9,10 +10,10 @@ import java.lang.reflect.WildcardType;
 
 /**
  * Converts a raw config value to the return type of a {@code @ConfigValue} method: its generic
- * return type, so that {@link Json#convert} (the engine's one conversion, shared with {@code
- * getRuntimeConfig}) honours types such as {@code List<Long>}. A type of the application's own (an
- * enum, a record) is converted with a mapper kept in the site's {@link SiteState}, so the shared
- * mapper's caches never hold an application class.
+ * return type, so that the engine's conversion (shared with {@code getRuntimeConfig}) honours types
+ * such as {@code List<Long>}. Common types ({@link PlainConversion}) are converted without Jackson;
+ * a record or bean of the application's own is converted with a mapper kept in the site's {@link
+ * SiteState}, so the shared mapper's caches never hold an application class.
  */
 final class ValueConverter {
   private ValueConverter() {}
@@ -24,31 +25,26 @@ final class ValueConverter {
       type = returnType(site);
       state.returnType = type;
     }
+    // Strings, numbers, booleans, enums, durations, and lists, sets, maps and arrays of these:
+    // without Jackson, whose databind would load ~500 classes at the first such call.
+    Object plain = PlainConversion.convert(raw, type);
+    if (plain != PlainConversion.UNSUPPORTED) {
+      return plain;
+    }
     if (onlyJdkTypes(type)) {
       return Json.convert(raw, type);
     }
-    if (type instanceof Class<?> c && c.isEnum() && raw instanceof String name) {
-      Object constant = enumConstant(c, name);
-      if (constant != null) {
-        return constant;
-      }
-    }
+    return convertWithOwnMapper(state, raw, type);
+  }
+
+  /** Jackson with the site's own mapper: records, beans and other types of the application. */
+  private static Object convertWithOwnMapper(SiteState state, Object raw, Type type) {
     com.fasterxml.jackson.databind.ObjectMapper mapper = state.mapper;
     if (mapper == null) {
       mapper = Json.isolatedMapper();
       state.mapper = mapper;
     }
     return Json.convert(raw, type, mapper);
-  }
-
-  /** The constant of {@code type} named {@code name} (exactly, as Jackson matches), or null. */
-  private static Object enumConstant(Class<?> type, String name) {
-    for (Object constant : type.getEnumConstants()) {
-      if (((Enum<?>) constant).name().equals(name)) {
-        return constant;
-      }
-    }
-    return null;
   }
 
   /** The generic return type of the site's method, looked up reflectively (once per site). */

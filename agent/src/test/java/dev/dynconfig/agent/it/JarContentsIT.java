@@ -147,6 +147,28 @@ class JarContentsIT {
     }
   }
 
+  @Test
+  void manifest_listsExactlyTheBootstrapAndApiClasses_thatPremainCopies() throws IOException {
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      String listed = jar.getManifest().getMainAttributes().getValue("Dynconfig-Bootstrap-Classes");
+      assertThat(listed).as("Dynconfig-Bootstrap-Classes in the manifest").isNotBlank();
+      List<String> inJar =
+          jar.stream()
+              .map(JarEntry::getName)
+              .filter(
+                  n ->
+                      n.startsWith("dev/dynconfig/bootstrap/")
+                          || n.startsWith("dev/dynconfig/api/"))
+              .filter(n -> n.endsWith(".class"))
+              .toList();
+      assertThat(List.of(listed.trim().split(" +")))
+          .as(
+              "agent/pom.xml's Dynconfig-Bootstrap-Classes must name every class of"
+                  + " dev.dynconfig.bootstrap and dev.dynconfig.api: premain copies only those")
+          .containsExactlyInAnyOrderElementsOf(inJar);
+    }
+  }
+
   /**
    * The only names dynconfig.jar shares with the application: the bootstrap bridge, the api, and
    * the two entry points the manifest names.

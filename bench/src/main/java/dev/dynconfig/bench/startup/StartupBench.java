@@ -31,7 +31,7 @@ public final class StartupBench {
 
   private StartupBench() {}
 
-  record Run(long mainMs, long wallMs, String result, String output) {}
+  record Run(long mainMs, long wallMs, double cpuSeconds, String result, String output) {}
 
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
@@ -65,20 +65,32 @@ public final class StartupBench {
     List<String> without = List.of(java, "-cp", app.jar().toString(), "com.acme.gen.Main");
     List<String> with = List.of(java, agentArg, "-cp", app.jar().toString(), "com.acme.gen.Main");
 
-    // One untimed run each: the page cache then holds both jars for every measured run.
+    SpringApp spring = SpringApp.locate(java, agentJar);
+    // One untimed run each: the page cache then holds the jars for every measured run.
     run(without);
     run(with);
+    spring.run(false);
+    spring.run(true);
     List<Run> plain = new ArrayList<>();
     List<Run> agent = new ArrayList<>();
+    List<Run> springPlain = new ArrayList<>();
+    List<Run> springAgent = new ArrayList<>();
+    // Both applications in one loop, each pair in alternating order, so that a change of the
+    // machine's load hits all four columns alike.
     for (int i = 0; i < runs; i++) {
       if (i % 2 == 0) {
         plain.add(run(without));
         agent.add(run(with));
+        springPlain.add(spring.run(false));
+        springAgent.add(spring.run(true));
       } else {
+        springAgent.add(spring.run(true));
+        springPlain.add(spring.run(false));
         agent.add(run(with));
         plain.add(run(without));
       }
     }
+    spring.check(springPlain, springAgent);
     // The agent's fixed cost: the same JVMs starting a main that touches no application class.
     int emptyRuns = Math.max(3, runs / 2);
     List<String> emptyWithout = replaceMain(without, "com.acme.gen.Empty");
@@ -124,6 +136,43 @@ public final class StartupBench {
             .filter(l -> l.matches("\\[dynconfig\\] (WARN|ERROR).*"))
             .toList();
 
+    System.out.printf(
+        Locale.ROOT,
+        "%d runs of each of the four, interleaved; medians; CPU = user + sys of the JVM process"
+            + " (the generated app: until it exits; Spring Boot: until the first HTTP 200)%n%n",
+        runs);
+    System.out.println(
+        "| case | what is timed | without the agent | with the agent | overhead | CPU s without |"
+            + " CPU s with | CPU overhead | loaded classes without / with |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    summaryRow(
+        "generated app, " + String.format(Locale.ROOT, "%,d", app.classes()) + " classes",
+        "JVM start to end of `main`",
+        plain,
+        agent,
+        true,
+        inspectPlain.get("loadedClasses") + " / " + inspectAgent.get("loadedClasses"));
+    summaryRow(
+        "Spring Boot 3.5.7 web app (Tomcat)",
+        "process start to first HTTP 200",
+        springPlain,
+        springAgent,
+        false,
+        spring.loadedClasses(false) + " / " + spring.loadedClasses(true));
+    System.out.println();
+    System.out.println("- Spring Boot response without the agent: `" + spring.plainBody + "`");
+    System.out.println("- Spring Boot response with the agent: `" + spring.agentBody + "`");
+    System.out.println();
+    System.out.println(
+        "Spring Boot, process start to first HTTP 200 (ms), and CPU until then (s), per side:");
+    System.out.println();
+    System.out.println("| | median | mean | min | p90 | max | CPU median | CPU min | CPU max |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    springRow("without the agent", springPlain);
+    springRow("with the agent", springAgent);
+    System.out.println();
+    System.out.println("The generated app in detail:");
+    System.out.println();
     System.out.printf(Locale.ROOT, "%d runs each, alternating; times in ms%n%n", runs);
     System.out.println(
         "| | time to end of `main`: median | mean | min | p90 | max | process wall time: median |"
@@ -235,9 +284,19 @@ public final class StartupBench {
         y - x);
   }
 
+  /** /usr/bin/time, where present, reports the CPU time of a process that has exited. */
+  private static final Path TIME = Path.of("/usr/bin/time");
+
+  private static final Pattern CPU = Pattern.compile("cpu-s ([0-9.]+) ([0-9.]+)");
+
   private static Run run(List<String> command) throws IOException, InterruptedException {
+    List<String> timed = new ArrayList<>();
+    if (Files.isExecutable(TIME)) {
+      timed.addAll(List.of(TIME.toString(), "-f", "cpu-s %U %S"));
+    }
+    timed.addAll(command);
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(timed).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int rc = p.waitFor();
     long wall = (System.nanoTime() - start) / 1_000_000;
@@ -246,7 +305,61 @@ public final class StartupBench {
       throw new IllegalStateException(
           "the application failed (exit " + rc + "): " + String.join(" ", command) + "\n" + out);
     }
-    return new Run(Long.parseLong(m.group(1)), wall, m.group(2), out);
+    Matcher cpu = CPU.matcher(out);
+    double cpuSeconds =
+        cpu.find()
+            ? Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2))
+            : Double.NaN;
+    return new Run(Long.parseLong(m.group(1)), wall, cpuSeconds, m.group(2), out);
+  }
+
+  private static void summaryRow(
+      String label,
+      String timed,
+      List<Run> without,
+      List<Run> with,
+      boolean mainTime,
+      String classes) {
+    double a = median(without, mainTime);
+    double b = median(with, mainTime);
+    double ca = medianCpu(without);
+    double cb = medianCpu(with);
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %.0f ms | %.0f ms | **%+.0f ms (%+.1f%%)** | %.2f | %.2f | %+.2f s (%+.1f%%) |"
+            + " %s |%n",
+        label,
+        timed,
+        a,
+        b,
+        b - a,
+        100 * (b - a) / a,
+        ca,
+        cb,
+        cb - ca,
+        100 * (cb - ca) / ca,
+        classes);
+  }
+
+  private static void springRow(String label, List<Run> runs) {
+    double[] cpu = runs.stream().mapToDouble(Run::cpuSeconds).sorted().toArray();
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.0f | %.0f | %d | %d | %d | %.2f | %.2f | %.2f |%n",
+        label,
+        median(runs, true),
+        mean(runs),
+        min(runs, true),
+        percentile(runs, 0.9),
+        runs.stream().mapToLong(Run::mainMs).max().orElse(0),
+        medianCpu(runs),
+        cpu[0],
+        cpu[cpu.length - 1]);
+  }
+
+  static double medianCpu(List<Run> runs) {
+    double[] v = runs.stream().mapToDouble(Run::cpuSeconds).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
   }
 
   private static Map<String, String> inspect(String output) {

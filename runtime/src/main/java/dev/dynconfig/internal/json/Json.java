@@ -108,11 +108,9 @@ public final class Json {
    */
   public static Object convert(Object raw, java.lang.reflect.Type type, ObjectMapper mapper) {
     java.util.Objects.requireNonNull(raw, "raw");
-    if (type instanceof Class<?> c) {
-      Object simple = convertSimple(raw, c);
-      if (simple != null) {
-        return simple;
-      }
+    Object plain = PlainConversion.convert(raw, type);
+    if (plain != PlainConversion.UNSUPPORTED) {
+      return plain;
     }
     if (mapper == null) {
       mapper = Databind.MAPPER;
@@ -145,40 +143,6 @@ public final class Json {
     }
     int location = message.indexOf("\n at [Source");
     return (location < 0 ? message : message.substring(0, location)).replace("`", "");
-  }
-
-  /**
-   * The conversions that need no mapper, with exactly the mapper's result: the value as it is when
-   * it already has the (non-container) type, and integers to {@code int} or {@code double} (the
-   * usual {@code @ConfigValue} return types). Null means "ask the mapper"; keeping databind out of
-   * the common case keeps it off the application's start-up path.
-   */
-  private static Object convertSimple(Object raw, Class<?> type) {
-    Class<?> target = box(type);
-    // A plain scalar's supertypes (Object, Number, CharSequence, Comparable …) are never container
-    // types, which the mapper would copy; a map or list is returned as it is only for Object.
-    if (target.isInstance(raw) && (type == Object.class || isPlainScalar(raw))) {
-      return raw;
-    }
-    if (raw instanceof Long l) {
-      if (target == Integer.class && l == (int) l.longValue()) {
-        return (int) l.longValue();
-      }
-      if (target == Double.class) {
-        return (double) l.longValue();
-      }
-    }
-    return null;
-  }
-
-  private static boolean isPlainScalar(Object raw) {
-    Class<?> c = raw.getClass();
-    return c == String.class
-        || c == Long.class
-        || c == Boolean.class
-        || c == Double.class
-        || c == Integer.class
-        || c == BigDecimal.class;
   }
 
   private static Class<?> box(Class<?> c) {

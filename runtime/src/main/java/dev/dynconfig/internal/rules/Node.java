@@ -2,6 +2,19 @@ package dev.dynconfig.internal.rules;
 
 /** A compiled JsonLogic expression. Immutable; evaluation does no parsing. */
 abstract class Node {
+  /** JavaScript's undefined, as the operators see it. */
+  static final Object U = Js.UNDEFINED;
+
+  /** Argument {@code i} evaluated, or undefined when there are fewer arguments. */
+  static Object arg(Node[] args, int i, Object scope, RuleData root, Budget budget) {
+    return i < args.length ? args[i].eval(scope, root, budget) : U;
+  }
+
+  /** Undefined as null, where JsonLogic stores a value (arrays, results, accumulators). */
+  static Object orNull(Object v) {
+    return v == U ? null : v;
+  }
+
   /**
    * Evaluates this expression.
    *

@@ -1,6 +1,6 @@
 package dev.dynconfig.internal.rules;
 
-import dev.dynconfig.internal.rules.Nodes.Literal;
+import dev.dynconfig.internal.rules.ValueNodes.Literal;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -105,7 +105,7 @@ public final class RuleCompiler {
           }
           return new Literal(Collections.unmodifiableList(values));
         }
-        return new Nodes.ArrayNode(items);
+        return new ValueNodes.ArrayNode(items);
       }
       if (json instanceof Map) {
         Map<?, ?> map = (Map<?, ?>) json;
@@ -174,8 +174,8 @@ public final class RuleCompiler {
       if (op.equals("$ref")) {
         return ref(rawArgs, path, opPath, depth);
       }
-      Kind kind = Kind.of(op);
-      if (kind == null) {
+      Operator operator = Operator.of(op);
+      if (operator == null) {
         throw new RuleException(path, op, "is not a known operator");
       }
       // json-logic-js: a non-array argument is a single argument.
@@ -185,21 +185,21 @@ public final class RuleCompiler {
       }
       List<?> raw = isArray ? (List<?>) rawArgs : Collections.singletonList(rawArgs);
       int argDepth = depth + (isArray ? 2 : 1);
-      if (kind == Kind.FRACTIONAL) {
+      if (operator == Operator.FRACTIONAL) {
         return fractional(raw, opPath, isArray, argDepth);
       }
-      if (kind.loop) {
+      if (operator.loop) {
         hasLoops = true;
       }
       Node[] args = new Node[raw.size()];
       for (int i = 0; i < args.length; i++) {
         args[i] = compile(raw.get(i), isArray ? opPath + "[" + i + "]" : opPath, argDepth);
       }
-      Node node = build(kind, args);
-      if (kind.loop) {
+      Node node = operator.build(args);
+      if (operator.loop) {
         checkBounds(node, args, op, opPath);
       }
-      return kind.pure ? fold(node, args) : node;
+      return operator.pure ? fold(node, args) : node;
     }
 
     /**
@@ -307,168 +307,7 @@ public final class RuleCompiler {
           compile(dist.get(k), dPath + "[" + k + "]", depth + 1);
         }
       }
-      return new Nodes.Fractional(bucketBy, variants, weights, malformed);
-    }
-
-    private static Node at(Node[] args, int i) {
-      return i < args.length ? args[i] : new Literal(Js.UNDEFINED);
-    }
-
-    private Node build(Kind kind, Node[] args) throws RuleException {
-      switch (kind) {
-        case VAR:
-          {
-            Node key = at(args, 0);
-            Node fallback = args.length > 1 ? args[1] : null;
-            if (key.isConstant()) {
-              return new Nodes.Var(Nodes.splitPath(((Literal) key).value), null, fallback);
-            }
-            return new Nodes.Var(null, key, fallback);
-          }
-        case MISSING:
-          return new Nodes.Missing(args);
-        case MISSING_SOME:
-          return new Nodes.MissingSome(at(args, 0), at(args, 1));
-        case IF:
-          return new Nodes.If(args);
-        case AND:
-          return new Nodes.And(args, false);
-        case OR:
-          return new Nodes.And(args, true);
-        case NOT:
-          return new Nodes.Not(at(args, 0), false);
-        case NOT_NOT:
-          return new Nodes.Not(at(args, 0), true);
-        case EQ:
-          return new Nodes.Equality(at(args, 0), at(args, 1), false, false);
-        case STRICT_EQ:
-          return new Nodes.Equality(at(args, 0), at(args, 1), true, false);
-        case NE:
-          return new Nodes.Equality(at(args, 0), at(args, 1), false, true);
-        case STRICT_NE:
-          return new Nodes.Equality(at(args, 0), at(args, 1), true, true);
-        case LT:
-        case LE:
-          return new Nodes.Compare(
-              at(args, 0), at(args, 1), args.length > 2 ? args[2] : null, kind == Kind.LE, false);
-        case GT:
-        case GE:
-          return new Nodes.Compare(at(args, 0), at(args, 1), null, kind == Kind.GE, true);
-        case MAX:
-          return new Nodes.MinMax(args, true);
-        case MIN:
-          return new Nodes.MinMax(args, false);
-        case PLUS:
-          return new Nodes.Plus(args);
-        case TIMES:
-          return new Nodes.Times(args);
-        case MINUS:
-          return new Nodes.Arith(args, '-');
-        case DIVIDE:
-          return new Nodes.Arith(args, '/');
-        case MODULO:
-          return new Nodes.Arith(args, '%');
-        case MAP:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.MAP);
-        case FILTER:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.FILTER);
-        case ALL:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.ALL);
-        case NONE:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.NONE);
-        case SOME:
-          return new Nodes.Loop(at(args, 0), logic(args), Nodes.Loop.Kind.SOME);
-        case REDUCE:
-          return new Nodes.Reduce(at(args, 0), logic(args), args.length > 2 ? args[2] : null);
-        case MERGE:
-          return new Nodes.Merge(args);
-        case IN:
-          return new Nodes.In(at(args, 0), at(args, 1));
-        case CAT:
-          return new Nodes.Cat(args);
-        case SUBSTR:
-          return new Nodes.Substr(args);
-        case LOG:
-          return new Nodes.Log(at(args, 0));
-        case STARTS_WITH:
-          return new Nodes.Affix(args, true);
-        case ENDS_WITH:
-          return new Nodes.Affix(args, false);
-        case SEM_VER:
-          return new Nodes.SemVerNode(args);
-        default:
-          throw new IllegalStateException("unhandled operator " + kind);
-      }
-    }
-
-    private static Node logic(Node[] args) {
-      return args.length > 1 ? args[1] : new Literal(null);
-    }
-  }
-
-  /** The operators; {@code pure} ones fold when all arguments are constants. */
-  private enum Kind {
-    VAR("var", false, false),
-    MISSING("missing", false, false),
-    MISSING_SOME("missing_some", false, false),
-    IF("if", true, false),
-    TERNARY("?:", true, false),
-    AND("and", true, false),
-    OR("or", true, false),
-    NOT("!", true, false),
-    NOT_NOT("!!", true, false),
-    EQ("==", true, false),
-    STRICT_EQ("===", true, false),
-    NE("!=", true, false),
-    STRICT_NE("!==", true, false),
-    LT("<", true, false),
-    LE("<=", true, false),
-    GT(">", true, false),
-    GE(">=", true, false),
-    MAX("max", true, false),
-    MIN("min", true, false),
-    PLUS("+", true, false),
-    MINUS("-", true, false),
-    TIMES("*", true, false),
-    DIVIDE("/", true, false),
-    MODULO("%", true, false),
-    MAP("map", false, true),
-    FILTER("filter", false, true),
-    REDUCE("reduce", false, true),
-    ALL("all", false, true),
-    NONE("none", false, true),
-    SOME("some", false, true),
-    MERGE("merge", true, false),
-    IN("in", true, false),
-    CAT("cat", true, false),
-    SUBSTR("substr", true, false),
-    LOG("log", false, false),
-    FRACTIONAL("fractional", false, false),
-    SEM_VER("sem_ver", true, false),
-    STARTS_WITH("starts_with", true, false),
-    ENDS_WITH("ends_with", true, false);
-
-    private static final Map<String, Kind> BY_NAME = new LinkedHashMap<>();
-
-    static {
-      for (Kind k : values()) {
-        BY_NAME.put(k.name, k);
-      }
-    }
-
-    final String name;
-    final boolean pure;
-    final boolean loop;
-
-    Kind(String name, boolean pure, boolean loop) {
-      this.name = name;
-      this.pure = pure;
-      this.loop = loop;
-    }
-
-    static Kind of(String name) {
-      Kind k = BY_NAME.get(name);
-      return k == TERNARY ? IF : k;
+      return new Fractional(bucketBy, variants, weights, malformed);
     }
   }
 }

@@ -68,30 +68,32 @@ public final class RuleShapes {
   /** The attribute test {@code rule} is, or null when it is something else. */
   public static AttributeTest attributeTest(Rule rule) {
     Node root = rule instanceof CompiledRule c ? c.root() : null;
-    if (root instanceof Nodes.Equality eq) {
+    if (root instanceof LogicNodes.Equality eq) {
       return test(eq, !eq.negate, eq.negate);
     }
-    if (root instanceof Nodes.If in
+    if (root instanceof LogicNodes.If in
         && (in.args.length == 2 || in.args.length == 3)
-        && in.args[0] instanceof Nodes.Equality eq
-        && in.args[1] instanceof Nodes.Literal then
-        && (in.args.length == 2 || in.args[2] instanceof Nodes.Literal)) {
-      Object otherwise = in.args.length == 3 ? ((Nodes.Literal) in.args[2]).value : null;
-      Object match = Nodes.orNull(then.value);
-      otherwise = Nodes.orNull(otherwise);
+        && in.args[0] instanceof LogicNodes.Equality eq
+        && in.args[1] instanceof ValueNodes.Literal then
+        && (in.args.length == 2 || in.args[2] instanceof ValueNodes.Literal)) {
+      Object otherwise = in.args.length == 3 ? ((ValueNodes.Literal) in.args[2]).value : null;
+      Object match = Node.orNull(then.value);
+      otherwise = Node.orNull(otherwise);
       return eq.negate ? test(eq, otherwise, match) : test(eq, match, otherwise);
     }
     return null;
   }
 
-  private static AttributeTest test(Nodes.Equality eq, Object whenEqual, Object otherwise) {
+  private static AttributeTest test(LogicNodes.Equality eq, Object whenEqual, Object otherwise) {
     String name = attributeName(eq.a);
     Node literal = eq.b;
     if (name == null) {
       name = attributeName(eq.b);
       literal = eq.a;
     }
-    if (name == null || !(literal instanceof Nodes.Literal l) || !(l.value instanceof String s)) {
+    if (name == null
+        || !(literal instanceof ValueNodes.Literal l)
+        || !(l.value instanceof String s)) {
       return null;
     }
     return new AttributeTest(name, s, eq.strict, Js.toNumber(s), whenEqual, otherwise);
@@ -99,7 +101,7 @@ public final class RuleShapes {
 
   /** The name of a {@code {"var": "name"}} without dots or fallback; else null. */
   private static String attributeName(Node node) {
-    return node instanceof Nodes.Var v
+    return node instanceof DataNodes.Var v
             && v.fallback == null
             && v.path != null
             && v.path.length == 1
@@ -114,13 +116,13 @@ public final class RuleShapes {
    */
   public static TwoWayFractional twoWayFractional(Rule rule, String flagKey) {
     Node root = rule instanceof CompiledRule c ? c.root() : null;
-    if (!(root instanceof Nodes.Fractional f)
+    if (!(root instanceof Fractional f)
         || f.malformed
         || f.cumulative == null
         || f.cumulative.length != 2
         || f.total <= 0
-        || !(f.variants[0] instanceof Nodes.Literal first)
-        || !(f.variants[1] instanceof Nodes.Literal second)) {
+        || !(f.variants[0] instanceof ValueNodes.Literal first)
+        || !(f.variants[1] instanceof ValueNodes.Literal second)) {
       return null;
     }
     String fixed;
@@ -130,12 +132,12 @@ public final class RuleShapes {
       pair = true;
     } else if (isPath(f.bucketBy, "targetingKey")) {
       fixed = "";
-    } else if (f.bucketBy instanceof Nodes.Cat cat
+    } else if (f.bucketBy instanceof StringNodes.Cat cat
         && cat.args.length == 2
         && isPath(cat.args[1], "targetingKey")) {
       if (isPath(cat.args[0], "$flagd", "flagKey")) {
         fixed = flagKey;
-      } else if (cat.args[0] instanceof Nodes.Literal l && l.value instanceof String s) {
+      } else if (cat.args[0] instanceof ValueNodes.Literal l && l.value instanceof String s) {
         fixed = s;
       } else {
         return null;
@@ -160,7 +162,7 @@ public final class RuleShapes {
   }
 
   private static boolean isPath(Node node, String... path) {
-    return node instanceof Nodes.Var v
+    return node instanceof DataNodes.Var v
         && v.fallback == null
         && v.path != null
         && java.util.Arrays.equals(v.path, path);

@@ -1,36 +1,24 @@
 package dev.dynconfig.internal.source.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynconfig.ConnectionStatus;
 import dev.dynconfig.internal.source.ConfigSource;
 import dev.dynconfig.internal.source.SourceSink;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -50,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketSource implements ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSource.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final RemoteSettings settings;
   private final Endpoints endpoints;
@@ -175,13 +162,13 @@ public final class WebSocketSource implements ConfigSource {
             .customHeaders(headers)
             .maxFramePayloadLength(settings.maxDocumentBytes())
             .handshakeTimeoutMillis(settings.requestTimeout().toMillis())
-            .handleCloseFrames(false) // Connection reads the status (1003: no reports)
+            .handleCloseFrames(false) // StreamConnection reads the status (1003: no reports)
             .dropPongFrames(true)
             .build();
     String host = uri.getHost();
     int port = ClientTls.port(uri);
     java.net.InetSocketAddress address = endpoints.address();
-    Connection conn = new Connection();
+    StreamConnection conn = new StreamConnection(this, reports, settings.readIdleTimeout());
     ChannelFuture f =
         ClientLoop.connect(
             loop,
@@ -221,7 +208,7 @@ public final class WebSocketSource implements ConfigSource {
   }
 
   /** Event loop: the handshake succeeded. */
-  private void connected(Channel ch) {
+  void connected(Channel ch) {
     if (ch != channel) {
       return;
     }
@@ -241,7 +228,7 @@ public final class WebSocketSource implements ConfigSource {
    * the handshake completed and the server broke no rule (no malformed message, no oversized or
    * invalid frame), so the failure streak starts over.
    */
-  private void disconnected(Channel ch, String reason, boolean cleanSession) {
+  void disconnected(Channel ch, String reason, boolean cleanSession) {
     if (ch != channel) {
       return;
     }
@@ -289,164 +276,58 @@ public final class WebSocketSource implements ConfigSource {
       done.complete(false);
       return done;
     }
-    Connection conn = ch.pipeline().get(Connection.class);
+    StreamConnection conn = ch.pipeline().get(StreamConnection.class);
     if (conn != null) {
-      conn.reportSent = true;
+      conn.reportSent();
     }
     ch.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(message)))
         .addListener(f -> done.complete(f.isSuccess()));
     return done;
   }
 
-  private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
-    /** Whether a report went out on this connection (a 1003 close then means "no reports"). */
-    private boolean reportSent;
-
-    private String problem;
-    private boolean handshook;
-    private boolean sawSnapshot;
-    private boolean closing;
-    // The server broke the protocol: the session counts as a failed attempt.
-    private boolean faulted;
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-        handshook = true;
-        connected(ctx.channel());
-      } else if (evt
-          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-        problem = "WebSocket handshake timed out";
-      } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
-        problem = "server silent for " + settings.readIdleTimeout().toMillis() + " ms";
-        ctx.close();
-        return;
-      }
-      super.userEventTriggered(ctx, evt);
+  /**
+   * Event loop: a snapshot from the server ({@code first} on its connection). Returns why to close
+   * and reconnect, or null.
+   */
+  String snapshot(long version, byte[] document, boolean first) {
+    long held = gate.resumeVersion();
+    if (first && version < held) {
+      return serverBehind(version, held);
     }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-      if (frame instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
-        // An older server closes with 1003 on any message from a client: it knows no reports.
-        if (close.statusCode() == 1003 && reportSent) {
-          reports.refuse();
-        }
-        ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame())
-            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-        return;
-      }
-      if (!(frame instanceof TextWebSocketFrame) || closing) {
-        // Pings are answered by the protocol handler; nothing else is defined. After deciding to
-        // close, frames still in the same read are not applied.
-        return;
-      }
-      JsonNode env;
-      try (InputStream in = new ByteBufInputStream(frame.content())) {
-        env = MAPPER.readTree(in);
-      } catch (IOException e) {
-        malformed(ctx, "not JSON: " + e.getMessage());
-        return;
-      }
-      if (env == null || !env.isObject()) {
-        malformed(ctx, "not a JSON object");
-        return;
-      }
-      String type = env.path("type").asText("");
-      if (!type.equals("snapshot")) {
-        log.debug("Ignoring message of type '{}' from {}", type, shown());
-        return;
-      }
-      JsonNode v = env.get("version");
-      JsonNode doc = env.get("document");
-      if (v == null || !v.canConvertToLong() || v.asLong() < 0 || doc == null || !doc.isObject()) {
-        malformed(ctx, "snapshot without a non-negative version and a document object");
-        return;
-      }
-      byte[] bytes;
-      try {
-        bytes = MAPPER.writeValueAsBytes(doc);
-      } catch (IOException e) {
-        malformed(ctx, e.toString());
-        return;
-      }
-      long version = v.asLong();
-      long held = gate.resumeVersion();
-      boolean first = !sawSnapshot;
-      sawSnapshot = true;
-      if (first && version < held) {
-        serverBehind(ctx, version, held);
-        return;
-      }
-      SourceSink.OfferResult r = gate.offer(bytes, version, shown());
-      if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
-        behindStreak = 0;
-        gate.status(ConnectionStatus.CONNECTED, null);
-      }
+    SourceSink.OfferResult r = gate.offer(document, version, shown());
+    if (r == SourceSink.OfferResult.APPLIED && behindStreak > 0) {
+      behindStreak = 0;
+      gate.status(ConnectionStatus.CONNECTED, null);
     }
+    return null;
+  }
 
-    /**
-     * The server's current version (its first snapshot on this connection) is below ours: its file
-     * was restored from a backup or it lost its state, and every change it makes up to our version
-     * would be ignored. Reconnect once, announcing our version, which a dynconfig server answers by
-     * moving above it; if it stays below, keep the connection, report the problem in the status and
-     * apply only versions above ours.
-     */
-    private void serverBehind(ChannelHandlerContext ctx, long version, long held) {
-      String what =
-          "the server is at version "
-              + version
-              + ", below version "
-              + held
-              + " that this client already holds (was its file restored from a backup?)";
-      behindStreak++;
-      if (behindStreak == 1) {
-        problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
-        log.warn("{}: {}", shown(), problem);
-        closing = true;
-        ctx.close();
-        return;
-      }
-      String still = what + " even after reconnecting; keeping " + held + " until it passes it";
-      if (behindStreak == 2) {
-        log.warn("{}: {}", shown(), still);
-      }
-      gate.status(ConnectionStatus.ERROR, still);
-    }
-
-    private void malformed(ChannelHandlerContext ctx, String what) {
-      // A server speaking garbage: drop the connection; the backoff keeps this from spinning.
-      problem = "malformed message from the server (" + what + ")";
-      faulted = true;
+  /**
+   * The server's current version (its first snapshot on this connection) is below ours: its file
+   * was restored from a backup or it lost its state, and every change it makes up to our version
+   * would be ignored. Reconnect once (the returned reason), announcing our version, which a
+   * dynconfig server answers by moving above it; if it stays below, keep the connection, report the
+   * problem in the status and apply only versions above ours.
+   */
+  private String serverBehind(long version, long held) {
+    String what =
+        "the server is at version "
+            + version
+            + ", below version "
+            + held
+            + " that this client already holds (was its file restored from a backup?)";
+    behindStreak++;
+    if (behindStreak == 1) {
+      String problem = what + "; reconnecting with ?version=" + held + " so that it moves above it";
       log.warn("{}: {}", shown(), problem);
-      closing = true;
-      ctx.close();
+      return problem;
     }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof WebSocketClientHandshakeException h && h.response() != null) {
-        int status = h.response().status().code();
-        problem =
-            status == 401
-                ? "the server refused the token (401); check option 'token'"
-                : "WebSocket handshake refused: HTTP " + status;
-      } else if (problem == null) {
-        problem = Poller.rootMessage(cause);
-      }
-      if (cause instanceof DecoderException) {
-        // Oversized, invalid UTF-8 or otherwise corrupt frames.
-        faulted = true;
-      }
-      ctx.close();
+    String still = what + " even after reconnecting; keeping " + held + " until it passes it";
+    if (behindStreak == 2) {
+      log.warn("{}: {}", shown(), still);
     }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      disconnected(
-          ctx.channel(), problem != null ? problem : "connection closed", handshook && !faulted);
-      super.channelInactive(ctx);
-    }
+    gate.status(ConnectionStatus.ERROR, still);
+    return null;
   }
 
   @Override
@@ -472,7 +353,7 @@ public final class WebSocketSource implements ConfigSource {
   }
 
   /** The server connected to now, as it may be logged (secrets redacted). */
-  private String shown() {
+  String shown() {
     return RedactedUrl.of(endpoints.url());
   }
 
