@@ -1,6 +1,9 @@
 package dev.dynconfig.testagent;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One fault the test agent injects, parsed from its argument ({@code
@@ -22,12 +25,18 @@ import java.util.Locale;
  *       JVM exits, or for {@code ms};
  *   <li>{@code engineStall:<ms>}: at JVM start, the engine's start is delayed by {@code ms} (the
  *       first calls wait for it at most {@code initTimeout} + 10 s);
+ *   <li>{@code engineHold}: at JVM start, the engine's start waits until the file {@value
+ *       #RELEASE_FILE} exists in the working directory (at most 5 minutes): the test decides when,
+ *       after what it waits for has happened, instead of racing a delay;
  *   <li>{@code engineFail}: at JVM start, the engine's start fails (the first calls must not wait).
  * </ul>
  *
  * JRE-only (and the bootstrap bridge's types), so the unit tests exercise it as the agent runs it.
  */
 public final class Fault {
+  /** The file whose creation releases an {@code engineHold}, relative to the working directory. */
+  public static final String RELEASE_FILE = "release-engine";
+
   enum Kind {
     INSTALL,
     THROW,
@@ -36,6 +45,7 @@ public final class Fault {
     LISTENER_OOM,
     SWAP_STALL,
     ENGINE_STALL,
+    ENGINE_HOLD,
     ENGINE_FAIL
   }
 
@@ -68,6 +78,7 @@ public final class Fault {
         case "swapstall" ->
             new Fault(Kind.SWAP_STALL, arg == null ? Long.MAX_VALUE : Long.parseLong(arg), s);
         case "enginestall" -> new Fault(Kind.ENGINE_STALL, Long.parseLong(arg), s);
+        case "enginehold" -> new Fault(Kind.ENGINE_HOLD, 0, s);
         case "enginefail" -> new Fault(Kind.ENGINE_FAIL, 0, s);
         default -> unknown(s);
       };
@@ -81,7 +92,8 @@ public final class Fault {
         "'"
             + spec
             + "' is not a known fault (install, throw, error, slow:<ms>, listenerOom,"
-            + " swapStall[:<ms>], engineStall:<ms>, engineFail); no fault is injected");
+            + " swapStall[:<ms>], engineStall:<ms>, engineHold, engineFail); no fault is"
+            + " injected");
     return null;
   }
 
@@ -105,6 +117,12 @@ public final class Fault {
     if (kind == Kind.ENGINE_STALL) {
       report("TEST-ONLY fault injection: the engine's start is delayed by " + millis + " ms");
       sleep(millis);
+    } else if (kind == Kind.ENGINE_HOLD) {
+      report("TEST-ONLY fault injection: the engine's start waits for the file " + RELEASE_FILE);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (!Files.exists(Path.of(RELEASE_FILE)) && System.nanoTime() < deadline) {
+        sleep(20);
+      }
     } else if (kind == Kind.ENGINE_FAIL) {
       throw injected();
     }

@@ -25,6 +25,7 @@ class FaultTest {
     assertThat(Fault.parse("swapStall:100").kind()).isEqualTo(Fault.Kind.SWAP_STALL);
     assertThat(Fault.parse("swapStall:100").stallMillis()).isEqualTo(100);
     assertThat(Fault.parse("engineStall:100").kind()).isEqualTo(Fault.Kind.ENGINE_STALL);
+    assertThat(Fault.parse("engineHold").kind()).isEqualTo(Fault.Kind.ENGINE_HOLD);
     assertThat(Fault.parse("engineFail").kind()).isEqualTo(Fault.Kind.ENGINE_FAIL);
     assertThat(Fault.parse("engineStall")).isNull();
     assertThat(Fault.parse("slow")).isNull();

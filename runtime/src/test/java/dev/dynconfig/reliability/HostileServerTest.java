@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,13 @@ class HostileServerTest {
   static final int LIMIT = 64 * 1024;
   static final RetryOptions FAST =
       new RetryOptions(3, Duration.ofMillis(20), Duration.ofMillis(150));
+
+  /**
+   * The request or read-idle timeout of the tests whose subject is that timeout (a stalled
+   * handshake or request, a silent connection). Only how soon they end depends on it, never what
+   * they assert; every other test keeps the generous ones of {@link #settings}.
+   */
+  static final Duration SHORT = Duration.ofMillis(600);
 
   final HostilePeer peer = new HostilePeer();
   final RecordingSink sink = RecordingSink.judgingFlagDocuments();
@@ -47,17 +56,25 @@ class HostileServerTest {
     return "{\"version\":" + v + ",\"flags\":[{\"key\":\"f" + v + "\",\"defaultValue\":true}]}";
   }
 
+  /**
+   * Timeouts far beyond any scheduling delay: for the tests whose subject is not a timeout, so that
+   * a loaded machine never turns a slow handshake or a quiet moment into a reconnect.
+   */
   RemoteSettings settings(String url) {
     return RemoteSettings.of(URI.create(url), "read-token")
         .withRetry(FAST)
         .withPollingInterval(Duration.ofSeconds(30))
-        .withRequestTimeout(Duration.ofMillis(500))
-        .withReadIdleTimeout(Duration.ofMillis(600))
+        .withRequestTimeout(Duration.ofSeconds(30))
+        .withReadIdleTimeout(Duration.ofSeconds(60))
         .withMaxDocumentBytes(LIMIT);
   }
 
   void startWebSocket() {
-    WebSocketSource s = new WebSocketSource(settings(peer.wsUrl()));
+    startWebSocket(settings(peer.wsUrl()));
+  }
+
+  void startWebSocket(RemoteSettings settings) {
+    WebSocketSource s = new WebSocketSource(settings);
     source = s;
     s.start(sink);
   }
@@ -88,7 +105,7 @@ class HostileServerTest {
   @Test
   void handshakeThatNeverCompletes_timesOut_andTheClientKeepsTrying() throws Exception {
     peer.otherwise(HostilePeer.Conn::stall);
-    startWebSocket();
+    startWebSocket(settings(peer.wsUrl()).withRequestTimeout(SHORT));
     await("three attempts", () -> peer.streamRequests() >= 3);
     await("status error", () -> sink.lastStatus() == ConnectionStatus.ERROR);
     assertThat(sink.errors()).anyMatch(e -> e != null && e.contains("timed out"));
@@ -105,7 +122,7 @@ class HostileServerTest {
                     .raw(HostilePeer.frameHeader(0x1, true, 1000))
                     .raw("{\"type\":\"sna".getBytes(StandardCharsets.UTF_8)))
         .otherwise(HostilePeer.Conn::handshake);
-    startWebSocket();
+    startWebSocket(settings(peer.wsUrl()).withReadIdleTimeout(SHORT));
     await("reconnected after the stall", () -> peer.streamRequests() >= 2);
     assertThat(peer.requests.get(1)).contains("version=5");
     assertThat(sink.applied()).containsExactly(5L);
@@ -193,17 +210,20 @@ class HostileServerTest {
   @Test
   void binaryFramesPingsAndUnknownMessageTypes_areIgnoredWithoutDroppingTheConnection()
       throws Exception {
-    peer.then(
-        c ->
-            c.handshake()
-                .later(
-                    200,
-                    () ->
-                        c.frame(0x2, true, new byte[] {1, 2, 3, 4})
-                            .frame(0x9, true, new byte[] {'p'})
-                            .text("{\"type\":\"hello\",\"version\":99}")
-                            .snapshot(5, doc(5))));
+    CompletableFuture<HostilePeer.Conn> connection = new CompletableFuture<>();
+    peer.then(c -> connection.complete(c.handshake()));
     startWebSocket();
+    // The noise goes out once the client has taken the 101 (a binary frame glued to it is another
+    // case, below); the long read-idle timeout means only the noise could end this connection.
+    await("handshake complete", () -> sink.lastStatus() == ConnectionStatus.CONNECTED);
+    HostilePeer.Conn c = connection.get(30, TimeUnit.SECONDS);
+    c.later(
+        0,
+        () ->
+            c.frame(0x2, true, new byte[] {1, 2, 3, 4})
+                .frame(0x9, true, new byte[] {'p'})
+                .text("{\"type\":\"hello\",\"version\":99}")
+                .snapshot(5, doc(5)));
     await("the snapshot after the noise", () -> sink.currentVersion() == 5);
     assertThat(sink.lastStatus()).isEqualTo(ConnectionStatus.CONNECTED);
     assertThat(peer.streamRequests()).isEqualTo(1);
@@ -219,7 +239,7 @@ class HostileServerTest {
   void binaryFrameGluedToTheHandshake_isRecoveredByTheReadIdleTimeout() throws Exception {
     peer.then(c -> c.handshake().frame(0x2, true, new byte[] {1, 2, 3, 4}).snapshot(5, doc(5)))
         .otherwise(c -> c.handshake().snapshot(6, doc(6)));
-    startWebSocket();
+    startWebSocket(settings(peer.wsUrl()).withReadIdleTimeout(SHORT));
     await("served, by this connection or the next", () -> sink.currentVersion() >= 5);
     assertThat(sink.applied()).isSorted().allMatch(v -> v == 5 || v == 6);
     assertThat(sink.backwards()).isZero();
@@ -301,7 +321,10 @@ class HostileServerTest {
           }
         });
     HttpPollingSource s =
-        new HttpPollingSource(settings(peer.httpUrl()).withPollingInterval(Duration.ofMillis(50)));
+        new HttpPollingSource(
+            settings(peer.httpUrl())
+                .withRequestTimeout(SHORT)
+                .withPollingInterval(Duration.ofMillis(50)));
     source = s;
     s.start(sink);
     await("the last good one", () -> sink.currentVersion() == 8);
@@ -356,7 +379,7 @@ class HostileServerTest {
                         c.snapshot(5, doc(5))
                             .snapshot(9_000_000_000_000_000_000L, doc(9_000_000_000_000_000_000L))
                             .snapshot(6, doc(6))));
-    startWebSocket();
+    startWebSocket(settings(peer.wsUrl()).withReadIdleTimeout(SHORT));
     await("the next real version", () -> sink.currentVersion() == 6);
     assertThat(sink.offered()).containsExactly(5L, 6L);
   }

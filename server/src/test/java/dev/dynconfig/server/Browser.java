@@ -66,7 +66,7 @@ final class Browser {
             .usingAnyFreePort()
             .build();
     ChromeDriver d = new ChromeDriver(service, o);
-    d.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    d.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
     return d;
   }
 

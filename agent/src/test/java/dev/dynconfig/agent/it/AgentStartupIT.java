@@ -2,6 +2,7 @@ package dev.dynconfig.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dynconfig.testagent.Fault;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,9 +139,9 @@ class AgentStartupIT {
   void engineSlowerThanTheWait_firstCallsGiveUpWithAWarning_andTheEngineTakesOverLater()
       throws Exception {
     Fixtures.assumeEngine();
-    // initTimeout=0: the first calls wait 0 + 10 s; the engine's start is held back 14 s.
-    try (ChildJvm jvm =
-        startEarlyApp("file=flags.json,initTimeout=0", "engineStall:14000", "ticks")) {
+    // initTimeout=0: the first calls wait 0 + 10 s; the engine's start is held back until the
+    // warning was seen (a fixed delay would race the child's own start on a loaded machine).
+    try (ChildJvm jvm = startEarlyApp("file=flags.json,initTimeout=0", "engineHold", "ticks")) {
       assertThat(jvm.awaitOut(0, l -> l.startsWith("early main"), "first calls"))
           .isEqualTo("early main price=new timeout=1000");
       assertThat(jvm.out).contains("early static price=new timeout=1000");
@@ -150,6 +151,7 @@ class AgentStartupIT {
           .contains("thread 'main'")
           .contains("initTimeout PT0S + 10 s");
       assertThat(jvm.err.stream().filter(l -> l.contains("gave up"))).hasSize(1);
+      Files.createFile(dir.resolve(Fault.RELEASE_FILE));
       jvm.awaitOut(0, l -> l.equals("tick price=legacy timeout=2500"), "the engine's values");
     }
   }
