@@ -13,15 +13,19 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Checks who is calling on the request head, before any body is buffered: an unauthenticated peer
  * gets {@code 401}, an empty body and a closed connection; an authenticated one whose role does not
  * allow the request ({@link Access}) gets {@code 403} with the reason. Neither can make the server
- * aggregate anything. {@code GET /v1/health} and the console's public files need no credentials.
+ * aggregate anything. A client address that sends too many wrong bearer tokens to {@code
+ * /v1/admin/} gets {@code 429} for a while ({@link SignInLimiter}). {@code GET /v1/health} and the
+ * console's public files need no credentials.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("dynconfig.principal");
@@ -30,16 +34,27 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
 
   private final Principals principals;
   private final Sessions sessions;
+  private final SignInLimiter limiter;
   private boolean discarding;
 
-  AuthGate(Principals principals, Sessions sessions) {
+  AuthGate(Principals principals, Sessions sessions, SignInLimiter limiter) {
     this.principals = principals;
     this.sessions = sessions;
+    this.limiter = limiter;
   }
 
   /** {@code GET /v1/health} is for load balancers: no credentials (it tells nothing secret). */
   static boolean isHealth(String uri) {
     return uri.equals("/v1/health") || uri.startsWith("/v1/health?");
+  }
+
+  /**
+   * Only admin requests count towards {@link SignInLimiter}: agents streaming with a read token
+   * often share one NAT address, and one misconfigured agent must not lock the others out.
+   */
+  private static boolean isAdmin(String uri) {
+    String path = new QueryStringDecoder(uri).rawPath();
+    return path.equals("/v1/admin") || path.startsWith("/v1/admin/");
   }
 
   @Override
@@ -55,7 +70,20 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
       String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
       Principal p;
       Source source = Source.API;
-      if (authorization != null) {
+      if (authorization != null && isAdmin(req.uri())) {
+        String address = SignInLimiter.addressOf(ctx.channel());
+        Duration wait = limiter.retryAfter(address);
+        if (!wait.isZero()) {
+          refuse(ctx, msg, ConsoleHandler.tooManyFailures(wait));
+          return;
+        }
+        p = principals.fromAuthorization(authorization);
+        if (p == null) {
+          limiter.failed(address, "admin API bearer token");
+        } else {
+          limiter.succeeded(address);
+        }
+      } else if (authorization != null) {
         p = principals.fromAuthorization(authorization);
       } else {
         Sessions.Session session = sessions.find(req.headers().get(HttpHeaderNames.COOKIE));
@@ -136,8 +164,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
 
   private void refuse(
       ChannelHandlerContext ctx, Object msg, HttpResponseStatus status, String reason) {
-    discarding = true;
-    ReferenceCountUtil.release(msg);
     FullHttpResponse res =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -149,6 +175,12 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     if (reason != null) {
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     }
+    refuse(ctx, msg, res);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, Object msg, FullHttpResponse res) {
+    discarding = true;
+    ReferenceCountUtil.release(msg);
     res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
     res.headers().set(HttpHeaderNames.CONNECTION, "close");
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +51,14 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final Principals principals;
   private final Sessions sessions;
+  private final SignInLimiter limiter;
   private final boolean tls;
 
-  ConsoleHandler(Principals principals, Sessions sessions, boolean tls) {
+  ConsoleHandler(Principals principals, Sessions sessions, SignInLimiter limiter, boolean tls) {
     super(false);
     this.principals = principals;
     this.sessions = sessions;
+    this.limiter = limiter;
     this.tls = tls;
   }
 
@@ -181,6 +184,12 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           ctx, req, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpHandler.error("too large"));
       return;
     }
+    String address = SignInLimiter.addressOf(ctx.channel());
+    Duration wait = limiter.retryAfter(address);
+    if (!wait.isZero()) {
+      HttpHandler.send(ctx, req, tooManyFailures(wait));
+      return;
+    }
     String token = null;
     try {
       JsonNode body = FlagStore.MAPPER.readTree(req.content().toString(StandardCharsets.UTF_8));
@@ -190,6 +199,9 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     Principal p = token == null ? null : principals.authenticate(token);
     if (p == null) {
+      if (token != null) { // a body without a token guesses nothing
+        limiter.failed(address, "console sign-in");
+      }
       HttpHandler.respond(
           ctx,
           req,
@@ -197,11 +209,24 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           HttpHandler.error("unknown token: sign in with a token from users.json or --read-token"));
       return;
     }
+    limiter.succeeded(address);
     Map.Entry<String, Sessions.Session> started = sessions.start(p);
     FullHttpResponse res = json(HttpResponseStatus.OK, describe(p, started.getValue()));
     res.headers()
         .add(HttpHeaderNames.SET_COOKIE, cookie(started.getKey(), sessions.timeout().toSeconds()));
     HttpHandler.send(ctx, req, res);
+  }
+
+  /** {@code 429} with {@code Retry-After} in whole seconds, rounded up. */
+  static FullHttpResponse tooManyFailures(Duration wait) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    FullHttpResponse res =
+        json(
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            HttpHandler.error(
+                "too many failed sign-ins from this address: try again in " + seconds + " s"));
+    res.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+    return res;
   }
 
   private String cookie(String value, long maxAgeSeconds) {

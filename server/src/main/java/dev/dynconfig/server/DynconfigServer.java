@@ -66,6 +66,7 @@ public final class DynconfigServer implements AutoCloseable {
   private final Builder cfg;
   private final Principals principals;
   private final Sessions sessions;
+  private final SignInLimiter limiter;
   private final FatalErrors fatal;
   private final WireForms wire = new WireForms();
   private final ConnectionCaps caps;
@@ -82,6 +83,7 @@ public final class DynconfigServer implements AutoCloseable {
     this.cfg = b;
     this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
     this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
+    this.limiter = new SignInLimiter(b.clock, 5, Duration.ofMinutes(1), 10_000);
     this.fatal = new FatalErrors(b.onFatalError);
     this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress);
   }
@@ -154,11 +156,13 @@ public final class DynconfigServer implements AutoCloseable {
                       p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
                       p.addLast("head-timeout", new HeadTimeout(cfg.headTimeout.toMillis()));
-                      p.addLast("auth", new AuthGate(principals, sessions));
+                      p.addLast("auth", new AuthGate(principals, sessions, limiter));
                       p.addLast("body", new BodyPolicy(cfg.maxBodyBytes));
                       p.addLast("aggregate", new ClosingAggregator(cfg.maxBodyBytes));
                       p.addLast("backpressure", new Backpressure());
-                      p.addLast("console", new ConsoleHandler(principals, sessions, ssl != null));
+                      p.addLast(
+                          "console",
+                          new ConsoleHandler(principals, sessions, limiter, ssl != null));
                       p.addLast("handler", new HttpHandler(DynconfigServer.this));
                     }
                   });

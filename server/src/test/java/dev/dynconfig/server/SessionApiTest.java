@@ -1,5 +1,6 @@
 package dev.dynconfig.server;
 
+import static dev.dynconfig.server.ServerFixture.ADMIN_TOKEN;
 import static dev.dynconfig.server.ServerFixture.EDITOR_TOKEN;
 import static dev.dynconfig.server.ServerFixture.READER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,6 +205,61 @@ class SessionApiTest {
     String big = "{\"token\": \"" + "x".repeat(5000) + "\"}";
     assertThat(call("POST", "/v1/session", null, null, big).statusCode()).isEqualTo(413);
     assertThat(signIn(EDITOR_TOKEN)).hasSize(2); // the server is fine
+  }
+
+  @Test
+  void repeatedWrongTokens_lockTheAddressOut_with429AndRetryAfter_untilTheWindowPasses()
+      throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(call("POST", "/v1/session", null, null, "{\"token\": \"guess-" + i + "\"}"))
+          .extracting(HttpResponse::statusCode)
+          .isEqualTo(401);
+    }
+    HttpResponse<String> locked =
+        call("POST", "/v1/session", null, null, "{\"token\": \"" + EDITOR_TOKEN + "\"}");
+    assertThat(locked.statusCode()).as("even the right token waits").isEqualTo(429);
+    assertThat(locked.headers().firstValue("Retry-After")).hasValue("60");
+    assertThat(locked.body()).contains("too many failed sign-ins").doesNotContain("guess");
+    assertThat(ServerFixture.send(server, "GET", "/v1/admin/history", ADMIN_TOKEN, null))
+        .extracting(HttpResponse::statusCode)
+        .as("admin API bearer tokens share the lockout")
+        .isEqualTo(429);
+    assertThat(ServerFixture.send(server, "GET", "/v1/flags", READER_TOKEN, null))
+        .extracting(HttpResponse::statusCode)
+        .as("agents' read requests are never locked out")
+        .isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(45));
+    assertThat(
+            call("POST", "/v1/session", null, null, "{\"token\": \"" + EDITOR_TOKEN + "\"}")
+                .headers()
+                .firstValue("Retry-After"))
+        .hasValue("15");
+    clock.advance(Duration.ofSeconds(15));
+    assertThat(signIn(EDITOR_TOKEN)).hasSize(2);
+  }
+
+  @Test
+  void repeatedWrongAdminBearerTokens_lockTheAddressOut_andASuccessResetsTheCount()
+      throws Exception {
+    for (int i = 0; i < 4; i++) {
+      assertThat(ServerFixture.send(server, "GET", "/v1/admin/history", "guess-" + i, null))
+          .extracting(HttpResponse::statusCode)
+          .isEqualTo(401);
+    }
+    assertThat(ServerFixture.send(server, "GET", "/v1/admin/history", ADMIN_TOKEN, null))
+        .extracting(HttpResponse::statusCode)
+        .isEqualTo(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(ServerFixture.send(server, "GET", "/v1/admin/history", "again-" + i, null))
+          .extracting(HttpResponse::statusCode)
+          .as("the success started the count afresh")
+          .isEqualTo(401);
+    }
+    HttpResponse<String> locked =
+        ServerFixture.send(server, "GET", "/v1/admin/history", ADMIN_TOKEN, null);
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.headers().firstValue("Retry-After")).hasValue("60");
   }
 
   @Test
