@@ -83,7 +83,7 @@ public final class DynconfigServer implements AutoCloseable {
     this.cfg = b;
     this.principals = Principals.of(b.readToken, b.adminToken, b.usersJson, b.usersOrigin);
     this.sessions = new Sessions(b.sessionTimeout, b.clock, 10_000);
-    this.limiter = new SignInLimiter(b.clock, 5, Duration.ofMinutes(1), 10_000);
+    this.limiter = new SignInLimiter(b.clock, b.maxFailedSignIns, Duration.ofMinutes(1), 10_000);
     this.fatal = new FatalErrors(b.onFatalError);
     this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress);
   }
@@ -402,6 +402,7 @@ public final class DynconfigServer implements AutoCloseable {
     private int historySize = 1000;
     private Clock clock = Clock.systemUTC();
     private Duration sessionTimeout = Duration.ofHours(8);
+    private int maxFailedSignIns = 5;
     private Duration staleAfter = Duration.ofDays(14);
 
     private Builder() {}
@@ -479,7 +480,23 @@ public final class DynconfigServer implements AutoCloseable {
       return this;
     }
 
-    /** The clock for history timestamps, session expiry and the fleet view (tests). */
+    /**
+     * How many wrong tokens (console sign-ins and admin API bearer tokens) one client IP address
+     * may send within a minute before it gets {@code 429} for a minute (default 5).
+     */
+    public Builder maxFailedSignIns(int perMinute) {
+      if (perMinute < 1) {
+        throw new IllegalArgumentException(
+            "maxFailedSignIns must be at least 1 per minute, got " + perMinute);
+      }
+      this.maxFailedSignIns = perMinute;
+      return this;
+    }
+
+    /**
+     * The clock for history timestamps, session expiry, the sign-in limit and the fleet view
+     * (tests).
+     */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
