@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynconfig.internal.files.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * The history of a file store: the last {@code capacity} changes in memory, and as JSON lines in
  * {@code .<file>.dynconfig-history} so they survive a restart. A line {@code {"coveredFrom": V}}
  * marks a start without a recorded change leading to it. The file is rewritten (atomically) with
- * only the kept changes once it holds twice as many lines. A history that cannot be written is a
- * warning, never a refused change: the document is the source of truth.
+ * only the kept changes once it holds twice as many lines. Each line is forced to disk before
+ * {@link #append} returns, so an acknowledged change is in the history after a power loss; a crash
+ * mid-append leaves at most a torn last line, which loading skips. A history that cannot be written
+ * is a warning, never a refused change: the document is the source of truth.
  */
 final class FileChangeHistory implements ChangeHistory {
   private static final Logger log = LoggerFactory.getLogger(FileChangeHistory.class);
@@ -35,6 +38,7 @@ final class FileChangeHistory implements ChangeHistory {
   private long coveredFrom = Long.MAX_VALUE;
   private long nextId = 1;
   private int linesOnDisk;
+  private boolean endsMidLine;
   private boolean warned;
 
   private FileChangeHistory(Path path, int capacity) {
@@ -58,17 +62,21 @@ final class FileChangeHistory implements ChangeHistory {
 
   private void load() {
     AtomicFiles.deleteStaleTemporaries(path);
-    List<String> lines;
+    String text;
     try {
-      lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+      text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
       log.warn("Cannot read the history {} ({}); starting an empty one", path, e.toString());
       return;
     }
-    int bad = 0;
-    for (String line : lines) {
+    // A crash mid-append leaves the last line without its newline; the next line starts afresh.
+    endsMidLine = !text.isEmpty() && !text.endsWith("\n");
+    List<String> lines = text.lines().toList();
+    List<Integer> bad = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
       if (line.isBlank()) {
         continue;
       }
@@ -80,12 +88,37 @@ final class FileChangeHistory implements ChangeHistory {
           keep(Change.fromJson(n));
         }
       } catch (IOException | RuntimeException e) {
-        bad++;
+        bad.add(i + 1);
       }
     }
     linesOnDisk = lines.size();
-    if (bad > 0) {
-      log.warn("Skipped {} unreadable line(s) of the history {}", bad, path);
+    int last = lines.size();
+    if (endsMidLine && !bad.isEmpty() && bad.get(bad.size() - 1) == last) {
+      bad.remove(bad.size() - 1);
+      log.warn(
+          "Skipped the torn last line {} of the history {} (an entry cut short by a crash before it"
+              + " was acknowledged); the {} change(s) before it are kept",
+          last,
+          path,
+          changes.size());
+      cutTornLine(text);
+    }
+    if (!bad.isEmpty()) {
+      log.warn("Skipped unreadable line(s) {} of the history {}", bad, path);
+    }
+  }
+
+  /** Drops the torn bytes so later starts do not warn again; if that fails, appends skip them. */
+  private void cutTornLine(String text) {
+    long complete =
+        text.substring(0, text.lastIndexOf('\n') + 1).getBytes(StandardCharsets.UTF_8).length;
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      ch.truncate(complete);
+      ch.force(false);
+      endsMidLine = false;
+      linesOnDisk--;
+    } catch (IOException e) {
+      log.warn("Cannot cut the torn line off the history {} ({})", path, e.toString());
     }
   }
 
@@ -154,14 +187,8 @@ final class FileChangeHistory implements ChangeHistory {
         rewrite(); // holds the new line's state already
         return;
       }
-      try (OutputStream out =
-          Files.newOutputStream(
-              path,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND,
-              StandardOpenOption.WRITE)) {
-        out.write((line.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
+      appendDurably((endsMidLine ? "\n" : "") + line + "\n");
+      endsMidLine = false;
       linesOnDisk++;
     } catch (IOException e) {
       if (!warned) {
@@ -171,6 +198,34 @@ final class FileChangeHistory implements ChangeHistory {
             path,
             e.toString());
       }
+    }
+  }
+
+  /**
+   * Appends and forces the bytes to disk (one fsync per change: the price of an acknowledged change
+   * surviving a power loss); a new file's directory entry is forced too.
+   */
+  private void appendDurably(String text) throws IOException {
+    boolean created = linesOnDisk == 0 && !Files.exists(path);
+    try (FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(false);
+    }
+    if (created) {
+      forceDirectory(path.getParent());
+    }
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | RuntimeException ignored) {
+      // Not every platform can fsync a directory (Windows); the file's bytes are forced already.
     }
   }
 
@@ -184,10 +239,11 @@ final class FileChangeHistory implements ChangeHistory {
     }
     AtomicFiles.write(path, sb.toString().getBytes(StandardCharsets.UTF_8));
     linesOnDisk = changes.size() + 1;
+    endsMidLine = false;
   }
 
   @Override
   public void close() {
-    // Every line is written when appended; nothing is buffered.
+    // Every line is forced to disk when appended; nothing is buffered.
   }
 }

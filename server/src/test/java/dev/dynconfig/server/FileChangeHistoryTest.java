@@ -52,6 +52,71 @@ class FileChangeHistoryTest {
     }
   }
 
+  /** What a crash mid-append leaves: the complete lines, then a cut-off entry without newline. */
+  String tearTheLastLine(Path doc) throws Exception {
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      h.startedAt(1);
+      h.append(change(2, "a"));
+      h.append(change(3, "b"));
+    }
+    String complete = Files.readString(historyFile());
+    String entry = change(4, "c").withId(3).toJson().toString();
+    Files.writeString(historyFile(), complete + entry.substring(0, entry.length() / 2));
+    return complete;
+  }
+
+  @Test
+  void aTornLastLine_isSkipped_andTheEntriesBeforeItAreKept() throws Exception {
+    Path doc = dir.resolve("flags.json");
+    String complete = tearTheLastLine(doc);
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      assertThat(h.list(10, Long.MAX_VALUE))
+          .extracting(Change::action)
+          .containsExactly("PUT flags/b", "PUT flags/a");
+      assertThat(h.coveredFrom()).isEqualTo(1);
+    }
+    assertThat(Files.readString(historyFile()))
+        .as("the torn bytes are cut off, so the next start does not warn again")
+        .isEqualTo(complete);
+  }
+
+  @Test
+  void anAppendAfterATornLine_startsOnAFreshLine_andIsReadable() throws Exception {
+    Path doc = dir.resolve("flags.json");
+    tearTheLastLine(doc);
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      assertThat(h.append(change(4, "c")).id()).isEqualTo(3);
+      h.append(change(5, "d"));
+    }
+    List<String> lines = Files.readAllLines(historyFile());
+    assertThat(lines).hasSize(5);
+    assertThat(M.readTree(lines.get(3)).get("action").asText()).isEqualTo("PUT flags/c");
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      assertThat(h.list(10, Long.MAX_VALUE))
+          .extracting(Change::action)
+          .containsExactly("PUT flags/d", "PUT flags/c", "PUT flags/b", "PUT flags/a");
+    }
+  }
+
+  @Test
+  void aLastLineMissingOnlyItsNewline_isKept_andTheNextAppendStartsAfterIt() throws Exception {
+    Path doc = dir.resolve("flags.json");
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      h.startedAt(1);
+      h.append(change(2, "a"));
+    }
+    String text = Files.readString(historyFile());
+    Files.writeString(historyFile(), text.substring(0, text.length() - 1));
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      h.append(change(3, "b"));
+    }
+    try (FileChangeHistory h = FileChangeHistory.open(doc, 10)) {
+      assertThat(h.list(10, Long.MAX_VALUE))
+          .extracting(Change::action)
+          .containsExactly("PUT flags/b", "PUT flags/a");
+    }
+  }
+
   @Test
   void theFile_staysBounded_andKeepsTheNewestChanges() throws Exception {
     Path doc = dir.resolve("flags.json");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -77,5 +78,41 @@ class CrashTest {
             port, "PUT", "/v1/admin/flags/new-one", ADMIN, "{\"defaultValue\": true}");
     assertThat(put.status()).isEqualTo(200);
     assertThat(M.readTree(Files.readAllBytes(file)).toString()).contains("new-one");
+  }
+
+  /**
+   * What a power loss mid-append leaves (the history's last line cut short, after entries that were
+   * forced): the server starts, keeps the complete entries and records the next write after them.
+   */
+  @Test
+  void aTornLastHistoryLine_isSkippedAtStartUp_andTheHistoryGoesOn() throws Exception {
+    Path file = dir.resolve("flags.json");
+    Files.writeString(file, Chaos.NATIVE);
+    Path log = dir.resolve("server.log");
+    int port = ForkedServer.freePort();
+    server = ForkedServer.start(file, port, log, List.of());
+    var first =
+        ForkedServer.RawHttp.request(
+            port, "PUT", "/v1/admin/flags/kept", ADMIN, "{\"defaultValue\": true}");
+    assertThat(first.status()).isEqualTo(200);
+    ForkedServer.kill(server);
+    Path history = dir.resolve(".flags.json.dynconfig-history");
+    Files.writeString(
+        history,
+        "{\"id\":2,\"version\":3,\"previousVersion\":2,\"at\":\"2026-",
+        StandardOpenOption.APPEND);
+
+    server = ForkedServer.start(file, port, log, List.of());
+    var put =
+        ForkedServer.RawHttp.request(
+            port, "PUT", "/v1/admin/flags/after", ADMIN, "{\"defaultValue\": true}");
+    assertThat(put.status()).isEqualTo(200);
+    var changes =
+        M.readTree(
+                ForkedServer.RawHttp.request(port, "GET", "/v1/admin/history", ADMIN, null).body())
+            .path("changes");
+    assertThat(changes.findValuesAsText("action"))
+        .containsExactly("PUT flags/after", "PUT flags/kept");
+    assertThat(Files.readString(log)).contains("torn last line").contains(history.toString());
   }
 }
